@@ -1,0 +1,133 @@
+"""Checking that a quote is verbatim in a source text — the gate for everything shown to users.
+
+Matching forgives only what a reader cannot see as a change of words: runs of whitespace,
+curly versus straight quote marks, markdown emphasis markers (``*``/``_``) around words, and
+non-breaking spaces. The returned offsets always point into the *original* source, so the
+quote that is finally shown is ``source[start:end]``, never the caller's string.
+"""
+
+from __future__ import annotations
+
+import re
+
+_QUOTE_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+    }
+)
+_IGNORED = set("*_")
+
+
+def normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalise ``text`` and return, per output character, its index in the input.
+
+    Whitespace runs become one space; quote marks become straight; ``*`` and ``_`` vanish.
+
+    >>> normalise_with_map("a  *b*")
+    ('a b', [0, 1, 4])
+    >>> normalise_with_map("\u2018x\u2019")[0]
+    "'x'"
+    """
+    out: list[str] = []
+    idx: list[int] = []
+    prev_space = True  # also strips leading whitespace
+    for i, ch in enumerate(text.translate(_QUOTE_MAP)):
+        if ch in _IGNORED:
+            continue
+        if ch.isspace():
+            if prev_space:
+                continue
+            out.append(" ")
+            idx.append(i)
+            prev_space = True
+            continue
+        out.append(ch)
+        idx.append(i)
+        prev_space = False
+    if out and out[-1] == " ":
+        out.pop()
+        idx.pop()
+    return "".join(out), idx
+
+
+def normalise(text: str) -> str:
+    """The normalised form used for comparison.
+
+    >>> normalise("  Ken   *jezelf*\\n")
+    'Ken jezelf'
+    """
+    return normalise_with_map(text)[0]
+
+
+def find_verbatim(quote: str, source: str) -> tuple[int, int] | None:
+    """Offsets ``(start, end)`` of ``quote`` in ``source``, or None if it is not there verbatim.
+
+    >>> src = "Bouw aan  onderlinge relaties, persoonlijk contact en vertrouwen."
+    >>> s, e = find_verbatim("onderlinge relaties, persoonlijk contact", src)
+    >>> src[s:e]
+    'onderlinge relaties, persoonlijk contact'
+    >>> find_verbatim("onderlinge relaties en geld", src) is None
+    True
+    >>> find_verbatim("   ", src) is None
+    True
+    """
+    nq = normalise(quote)
+    if len(nq) < 2:
+        return None
+    ns, mapping = normalise_with_map(source)
+    pos = ns.find(nq)
+    if pos < 0:
+        return None
+    return mapping[pos], mapping[pos + len(nq) - 1] + 1
+
+
+def is_verbatim(quote: str, source: str) -> bool:
+    """True when ``quote`` occurs verbatim (modulo whitespace/quote marks) in ``source``."""
+    return find_verbatim(quote, source) is not None
+
+
+_SENT_END = re.compile(r"(?<=[.!?])([\"'\u2019\u201d]?)\s+(?=[A-Z\u00c0-\u00de'\"\u2018\u201c(])")
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` in ``text`` (shifted by ``offset``), trimmed of whitespace.
+
+    Splits after . ! ? when followed by whitespace and a capital or opening quote; keeps
+    abbreviations like "bv." inside a sentence only when the next word is lower-case.
+
+    >>> t = "Lees je in, ken elkaars wereld. Zo kom je verder."
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['Lees je in, ken elkaars wereld.', 'Zo kom je verder.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        spans.append((start, m.start() + len(m.group(1))))  # keep a closing quote mark
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s + offset, e + offset))
+    return out

@@ -1,0 +1,65 @@
+"""The project's exceptions. The CLI and UI turn them into one friendly Dutch line.
+
+    ReceptError                    base; ``.message`` is user-facing Dutch text
+    ├── ConfigError                a setting has an invalid value
+    ├── InputError                 a question or request that cannot be handled (empty, too long)
+    ├── DocumentError              a document that cannot be read (empty, binary, encrypted, …)
+    ├── IndexMissingError          no index yet: run `recept ingest`
+    ├── IndexStaleError            index made by another model/format: re-ingest
+    ├── IngestLockedError          another ingest is running
+    ├── ModelError                 the embedding model is missing or fails its checksum
+    ├── StoreError                 the vector store (Chroma) failed or is unreachable
+    └── LLMError                   the LLM backend failed (callers fall back to extractive)
+"""
+
+from __future__ import annotations
+
+
+class ReceptError(Exception):
+    """Base class. ``message`` is shown to users as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(ReceptError):
+    pass
+
+
+class InputError(ReceptError):
+    pass
+
+
+class DocumentError(ReceptError):
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexMissingError(ReceptError):
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message or "Er is nog geen index. Voer eerst `recept ingest` uit (of `make run`)."
+        )
+
+
+class IndexStaleError(ReceptError):
+    pass
+
+
+class IngestLockedError(ReceptError):
+    pass
+
+
+class ModelError(ReceptError):
+    pass
+
+
+class StoreError(ReceptError):
+    pass
+
+
+class LLMError(ReceptError):
+    pass

