@@ -16,7 +16,9 @@ from __future__ import annotations
 
 
 class ReceptError(Exception):
-    """Base class. ``message`` is shown to users as is."""
+    """Base class. ``message`` is shown to users as is; ``exit_code`` is the CLI's exit status."""
+
+    exit_code = 1
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

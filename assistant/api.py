@@ -1,0 +1,211 @@
+"""The Python API. The CLI, the web app and the evals only call this.
+
+>>> # a = Assistant.from_settings(Settings.load())
+>>> # a.ask("Hoe pas ik 'Gunnen' toe bij woningbouw?").citations[0].quote
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
+
+from assistant.bm25 import fold
+from assistant.compose import Draft, compose_answer, compose_refusal
+from assistant.followup import resolve_followup
+from assistant.language import detect_language, question_intent
+from assistant.refusal import RefusalPolicy, refusal_features
+from assistant.retrieve import HybridRetriever
+from ingest.embedder import Embedder, load_embedder
+from ingest.pipeline import index_state
+from ingest.store import ChromaCatalog
+from recept.errors import IndexMissingError, IndexStaleError, InputError, LLMError
+from recept.schema import Answer, Chunk, Citation, Message, Motion, Passage
+from recept.settings import Settings
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """Validate and tidy a question: control characters out, length and content checked.
+
+    >>> clean_question("  Wat is\\x00 ANNA?\\n", 100)
+    'Wat is ANNA?'
+    >>> clean_question("   ", 100)
+    Traceback (most recent call last):
+    recept.errors.InputError: Stel een vraag: het invoerveld is leeg.
+    """
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("Stel een vraag: het invoerveld is leeg.")
+    if len(question) > max_chars:
+        raise InputError(
+            f"De vraag is te lang ({len(question):,} tekens; maximaal {max_chars:,}). "
+            "Maak hem korter of stel meerdere vragen.".replace(",", ".")
+        )
+    text = "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch)[0] != "C" else " " for ch in question
+    )
+    text = " ".join(text.split())
+    if not re.search(r"\w", text):
+        raise InputError("De vraag bevat geen woorden. Stel een vraag in gewone tekst.")
+    return text
+
+
+class Assistant:
+    """Answers questions about the indexed documents, with verified citations."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: HybridRetriever,
+        documents: dict[str, str],
+        *,
+        refusal: RefusalPolicy | None = None,
+        llm: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.documents = documents
+        self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
+        self.llm = llm  # an assistant.llm.LLMEngine or None
+        self._corpus_folded = fold(" ".join(documents.values()))
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, engine: str | None = None, embedder: Embedder | None = None
+    ) -> Assistant:
+        """Open the active index (IndexMissingError / IndexStaleError when there is none)."""
+        if engine:
+            settings = replace(settings, engine=engine)
+        catalog = ChromaCatalog.from_settings(settings)
+        embedder = embedder or load_embedder(settings, build=False)
+        state = index_state(catalog, embedder.name)
+        if state == "missing":
+            raise IndexMissingError()
+        active = catalog.active()
+        assert active is not None
+        if state == "stale":
+            raise IndexStaleError(
+                f"De index is gemaakt met model '{active.manifest.get('model')}' / chunker "
+                f"'{active.manifest.get('chunker')}'; nu is '{embedder.name}' ingesteld. "
+                "Voer `recept ingest` uit om hem opnieuw op te bouwen."
+            )
+        store = catalog.open(active.name)
+        chunks = store.all_chunks()
+        retriever = HybridRetriever(store, embedder, chunks)
+        llm = None
+        if settings.engine != "extractive":
+            from assistant.llm import LLMEngine, make_chat_model
+
+            llm = LLMEngine(
+                make_chat_model(settings),
+                name=f"{settings.engine}:{settings.llm_model}",
+                timeout=settings.llm_timeout,
+            )
+        return cls(settings, retriever, catalog.documents(active.name), llm=llm)
+
+    # --- reading the corpus -------------------------------------------------------------
+
+    def document_text(self, doc_id: str) -> str:
+        return self.documents[doc_id]
+
+    def corpus_chunks(self) -> list[Chunk]:
+        return list(self.retriever.chunks)
+
+    def verify(self, citation: Citation) -> bool:
+        """True when the citation's quote is exactly the document's text at its offsets."""
+        doc = self.documents.get(citation.doc_id, "")
+        return doc[citation.start : citation.end] == citation.quote
+
+    # --- answering ----------------------------------------------------------------------
+
+    def retrieve(
+        self, question: str, history: Sequence[Message] = (), timings: dict[str, float] | None = None
+    ) -> tuple[str, list[Passage]]:
+        """(search query, ranked passages) for a question in its conversation."""
+        query, boost = resolve_followup(question, history, self.retriever.chunks)
+        passages = self.retriever.search(query, self.settings.top_k, timings)
+        if boost:
+            # The section the follow-up points at ("the next one") goes first.
+            by_id = {p.chunk.id: p for p in passages}
+            first = by_id.get(boost.id) or Passage(boost, passages[0].score if passages else 1.0)
+            rest = [p for p in passages if p.chunk.id != boost.id]
+            passages = [first, *rest][: self.settings.top_k]
+            passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
+        return query, passages
+
+    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+        answer: Answer | None = None
+        for answer in self.ask_stream(question, history):
+            pass
+        assert answer is not None
+        return answer
+
+    def ask_stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Answer]:
+        """Yields growing snapshots of the answer; the last one is final."""
+        t0 = time.perf_counter()
+        q = clean_question(question, self.settings.max_question_chars)
+        lang = detect_language(q)
+        intent = question_intent(q)
+        timings: dict[str, float] = {}
+        if intent == "motion":
+            motion = self.draft_motion(q, history=history)
+            from assistant.motion import motion_to_markdown
+
+            timings["total"] = (time.perf_counter() - t0) * 1000
+            yield Answer(
+                question=q, text=motion_to_markdown(motion, markers=True),
+                citations=motion.citations, passages=[], refused=False, language=lang,
+                engine="motion", timings=timings, notes=["motie-concept"],
+            )
+            return
+        query, passages = self.retrieve(q, history, timings)
+        t1 = time.perf_counter()
+        timings["retrieve"] = (t1 - t0) * 1000
+        feats = refusal_features(q, passages, self._corpus_folded)
+        base = dict(question=q, passages=passages, language=lang, search_query=query)
+        if not passages or self.refusal.refuse(feats):
+            sugg = [p.chunk.title for p in passages if p.chunk.kind == "ingredient"][:3]
+            draft = compose_refusal(lang, sugg)
+            timings["total"] = (time.perf_counter() - t0) * 1000
+            yield Answer(text=draft.text, citations=[], refused=True, engine="extractive",
+                         timings=timings, suggestions=draft.suggestions,
+                         notes=[f"refusal: {feats}"], **base)  # type: ignore[arg-type]
+            return
+        notes: list[str] = []
+        if self.llm is not None:
+            try:
+                for snap in self.llm.stream(q, passages, history, lang):
+                    timings["total"] = (time.perf_counter() - t0) * 1000
+                    yield Answer(text=snap.text, citations=snap.citations, refused=False,
+                                 engine=self.llm.name, timings=dict(timings),
+                                 notes=list(snap.dropped), **base)  # type: ignore[arg-type]
+                return
+            except LLMError as exc:
+                notes.append(f"LLM-terugval: {exc.message}")
+        draft: Draft = compose_answer(q, lang, intent, passages, corpus_folded=self._corpus_folded)
+        timings["compose"] = (time.perf_counter() - t1) * 1000
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        yield Answer(text=draft.text, citations=draft.citations, refused=False,
+                     engine="extractive", timings=timings, notes=notes + draft.notes,
+                     **base)  # type: ignore[arg-type]
+
+    # --- motions ------------------------------------------------------------------------
+
+    def draft_motion(
+        self,
+        request: str,
+        gemeente: str | None = None,
+        vergaderdatum: str | None = None,
+        indieners: Sequence[str] = (),
+        history: Sequence[Message] = (),
+    ) -> Motion:
+        from assistant.motion import draft_motion
+
+        req = clean_question(request, self.settings.max_question_chars)
+        _, passages = self.retrieve(req, history)
+        return draft_motion(
+            req, passages, self.retriever.chunks,
+            gemeente=gemeente, vergaderdatum=vergaderdatum, indieners=list(indieners),
+        )

@@ -1,0 +1,104 @@
+"""Lexical retrieval: Okapi BM25 with tokenisation that suits Dutch.
+
+Lowercase, accents folded (``ideeën`` → ``ideeen``), Dutch Snowball stemming (which also
+strips the participle prefix ``ge-``) and a short stop list of Dutch and English function
+words. Pure Python with an inverted index; fast enough for tens of thousands of chunks.
+
+>>> tokenize("De gemeenteraden betrekken bij de samenwerking!")
+['meenteraad', 'betrek', 'samenwerk']
+>>> bm = BM25([tokenize("Gunnen is belangeloos instappen"), tokenize("Doen: concrete afspraken")])
+>>> [round(s, 2) for s in bm.scores(tokenize("afspraken maken"))]
+[0.0, 0.69]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+import snowballstemmer
+
+_WORD = re.compile(r"[0-9]+(?:[./-][0-9]+)*|[^\W\d_]+(?:['-][^\W\d_]+)*")
+
+# Function words of Dutch and English (questions come in both); content words are kept.
+STOPWORDS = frozenset(
+    """de het een en van in op te voor met aan om als bij dat die dit deze er is zijn was
+    wordt worden kan kunnen moet moeten zal zullen wil of ook niet nog wel maar dan door naar
+    over uit tot je jij u uw we wij ik hij zij ze hun hen mijn ons onze wat wie waar hoe
+    welke welk wanneer waarom zo al meer heel zeer hier daar dus toch want iets
+    the a an and or of in on to for with at by from is are was were be been it this that
+    these those what which who whom how why when where do does did can could should would
+    i you we they he she my our your their me us about into as not no""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("dutch")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents.
+
+    >>> fold("Ideeën Créatief")
+    'ideeen creatief'
+    """
+    nfkd = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in nfkd if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Folded, stemmed word tokens of ``text`` (numbers kept whole, e.g. ``1938042/1938060``)."""
+    out = []
+    for m in _WORD.finditer(fold(text)):
+        w = m.group(0).replace("'", "")
+        if not keep_stopwords and w in STOPWORDS:
+            continue
+        out.append(w if w[0].isdigit() else _stem(w))
+    return out
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised documents."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.tf = [Counter(d) for d in docs]
+        self.len = [len(d) for d in docs]
+        self.avg = (sum(self.len) / len(docs)) if docs else 0.0
+        df: Counter[str] = Counter()
+        for c in self.tf:
+            df.update(c.keys())
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        # Inverted index, so a query only touches documents that share a term with it.
+        self.postings: dict[str, list[int]] = {}
+        for i, c in enumerate(self.tf):
+            for t in c:
+                self.postings.setdefault(t, []).append(i)
+
+    def scores(self, query: Sequence[str]) -> list[float]:
+        out = [0.0] * len(self.tf)
+        for t in set(query):
+            idf = self.idf.get(t)
+            if idf is None:
+                continue
+            for i in self.postings[t]:
+                f = self.tf[i][t]
+                norm = self.k1 * (1 - self.b + self.b * self.len[i] / (self.avg or 1.0))
+                out[i] += idf * f * (self.k1 + 1) / (f + norm)
+        return out
+
+    def top(self, query: Sequence[str], k: int) -> list[tuple[int, float]]:
+        scores = self.scores(query)
+        ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: -scores[i])
+        return [(i, scores[i]) for i in ranked[:k]]

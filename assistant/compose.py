@@ -1,0 +1,270 @@
+"""The default answer engine: compose an answer from retrieved passages, no LLM.
+
+Everything between quote marks is cut from a retrieved chunk and passes through
+:func:`assistant.cite.cite`, so it is verbatim by construction and re-checked anyway.
+The frame around the quotes is fixed text in the question's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.bm25 import fold, tokenize
+from assistant.cite import cite
+from assistant.quotes import split_sentences
+from ingest.chunk import body_offset
+from recept.schema import KIND_LABELS_NL, Chunk, Citation, Passage
+
+KIND_LABELS_EN = {
+    "letter_meta": "letter (details)",
+    "letter": "letter",
+    "intro": "introduction",
+    "participants": "participants",
+    "question": "working question",
+    "ingredient": "ingredient",
+    "quote": "quote",
+    "outlook": "what next",
+    "closing": "closing line",
+    "colophon": "colophon",
+    "address": "address",
+    "section": "section",
+}
+
+
+@dataclass
+class Draft:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Cites:
+    """Numbers citations in order of appearance; one number per distinct quote."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+
+    def add(self, chunk: Chunk, quote: str) -> str:
+        for c in self.items:
+            if c.chunk_id == chunk.id and c.quote == quote:
+                return f"[{c.n}]"
+        c2 = cite(len(self.items) + 1, chunk, quote)
+        if c2 is None:  # cannot happen for text cut from the chunk; never show it if it does
+            return ""
+        self.items.append(c2)
+        return f"[{c2.n}]"
+
+
+def display(text: str) -> str:
+    """A quote as shown inline: markdown emphasis removed, whitespace collapsed.
+
+    >>> display("**Hanneke  Schipper**\\n\\nDirecteur")
+    'Hanneke Schipper Directeur'
+    """
+    return " ".join(text.replace("**", "").replace("*", " ").split())
+
+
+def body_sentences(chunk: Chunk) -> list[str]:
+    """The chunk's sentences after its heading, verbatim slices of ``chunk.text``."""
+    off = body_offset(chunk.text)
+    body = chunk.text[off:]
+    return [body[s:e] for s, e in split_sentences(body)]
+
+
+def quote_parts(chunk: Chunk) -> tuple[str, str]:
+    """(quote text, speaker + role lines) of a quote chunk, both verbatim slices.
+
+    >>> ch = Chunk("q", "d", "quote", "Citaat", 0, 0,
+    ...            "### **'Ken uzelf.'**\\n\\n**Hanneke Schipper**\\n\\nDG", "", "",
+    ...            speaker="Hanneke Schipper", role="DG")
+    >>> quote_parts(ch)
+    ("'Ken uzelf.'", '**Hanneke Schipper**\\n\\nDG')
+    """
+    text = chunk.text
+    name_at = text.find(f"**{chunk.speaker}**") if chunk.speaker else -1
+    head = text[:name_at] if name_at > 0 else text
+    m = re.search(r"[^#*\s].*[^*\s]", head, re.S)
+    quote = m.group(0) if m else head.strip()
+    who = text[name_at:].strip() if name_at > 0 else ""
+    return quote, who
+
+
+def _overlap(sentence: str, q_tokens: set[str]) -> float:
+    toks = set(tokenize(sentence))
+    score = float(len(toks & q_tokens))
+    if re.search(r"\d", sentence):
+        score += 0.1
+    return score
+
+
+def best_sentences(chunk: Chunk, question: str, n: int = 1) -> list[str]:
+    """The ``n`` sentences of ``chunk`` that share most words with the question, in text order."""
+    sents = body_sentences(chunk) if chunk.kind != "letter_meta" else [chunk.text]
+    if len(sents) <= n:
+        return sents
+    q = set(tokenize(question))
+    ranked = sorted(range(len(sents)), key=lambda i: (-_overlap(sents[i], q), i))[:n]
+    return [sents[i] for i in sorted(ranked)]
+
+
+def _join_titles(titles: Sequence[str], lang: str) -> str:
+    bold = [f"**{t}**" for t in titles]
+    if len(bold) <= 1:
+        return "".join(bold)
+    return ", ".join(bold[:-1]) + (" en " if lang == "nl" else " and ") + bold[-1]
+
+
+def _label(kind: str, lang: str) -> str:
+    return (KIND_LABELS_NL if lang == "nl" else KIND_LABELS_EN).get(kind, kind)
+
+
+_SITUATION = re.compile(
+    r"\b(?:bij|voor|rond|rondom|binnen|in|for|with|in|regarding|around)\s+"
+    r"(?:de|het|een|onze|ons|mijn|our|my|the|a)?\s*([a-zà-ÿ-]{5,}(?:\s[a-zà-ÿ-]{4,})?)\s*\??$",
+    re.I,
+)
+
+
+def situation_not_in_corpus(question: str, corpus_folded: str) -> str:
+    """The situation a question applies the recipe to, when the recipe never names it.
+
+    >>> situation_not_in_corpus("Hoe pas ik Gunnen toe bij woningbouw?", "gunnen huisvesting")
+    'woningbouw'
+    >>> situation_not_in_corpus("Hoe pas ik dit toe bij huisvesting?", "huisvesting")
+    ''
+    """
+    m = _SITUATION.search(question.strip())
+    if not m:
+        return ""
+    words = m.group(1).strip()
+    if words.lower() in ("gemeente", "mijn gemeente", "onze gemeente", "municipality", "regio"):
+        return ""
+    return "" if fold(words) in corpus_folded else words
+
+
+def compose_answer(
+    question: str,
+    lang: str,
+    intent: str,
+    passages: Sequence[Passage],
+    *,
+    corpus_folded: str = "",
+) -> Draft:
+    """An answer from the top passages: lead, verbatim quoted steps with markers, related."""
+    cites = _Cites()
+    top = passages[0].chunk
+    lines: list[str] = []
+    notes: list[str] = []
+    en = lang == "en"
+
+    if intent == "quote" or top.kind == "quote":
+        q_chunk = next((p.chunk for p in passages[:3] if p.chunk.kind == "quote"), top)
+        if q_chunk.kind == "quote":
+            quote, who = quote_parts(q_chunk)
+            m1 = cites.add(q_chunk, quote)
+            m2 = cites.add(q_chunk, who) if who else ""
+            role = f", {q_chunk.role}" if q_chunk.role else ""
+            if en:
+                lines.append(f"The quote is by **{q_chunk.speaker}**{role} {m2}".rstrip() + ":")
+            else:
+                lines.append(f"Het citaat is van **{q_chunk.speaker}**{role} {m2}".rstrip() + ":")
+            lines.append(f"> \"{display(quote).strip(chr(39))}\" {m1}")
+            return Draft("\n\n".join(lines), cites.items, notes=notes)
+
+    ingredients = [p for p in passages[:3] if p.chunk.kind == "ingredient"]
+    if top.kind == "ingredient" and intent != "factual":
+        primary = [passages[0]] + [
+            p for p in ingredients[1:2] if p.score >= 0.8 * passages[0].score
+        ]
+        titles = [p.chunk.title for p in primary]
+        many = len(primary) > 1
+        if en:
+            lead = (
+                f"The ingredients {_join_titles(titles, lang)} from the recipe fit this best."
+                if many
+                else f"The ingredient {_join_titles(titles, lang)} from the recipe fits this best."
+            )
+        else:
+            lead = (
+                f"De ingrediënten {_join_titles(titles, lang)} uit het recept passen hier het best."
+                if many
+                else f"Het ingrediënt {_join_titles(titles, lang)} uit het recept past hier het best."
+            )
+        lines.append(lead)
+        for p in primary:
+            sents = body_sentences(p.chunk)
+            head = (
+                f"What **{p.chunk.title}** says (quoted in Dutch):"
+                if en
+                else f"Wat **{p.chunk.title}** zegt:"
+            )
+            steps = [f"{i}. \"{display(s)}\" {cites.add(p.chunk, s)}" for i, s in enumerate(sents, 1)]
+            lines.append(head + "\n\n" + "\n".join(steps))
+        situation = situation_not_in_corpus(question, corpus_folded) if intent == "apply" else ""
+        if situation:
+            lines.append(
+                f"The recipe does not work this out for *{situation}* specifically; the steps "
+                "above are what it offers to apply to your situation."
+                if en
+                else f"Het recept werkt dit niet specifiek uit voor *{situation}*; de stappen "
+                "hierboven zijn de handvatten die het biedt om op uw situatie toe te passen."
+            )
+        used = {p.chunk.id for p in primary}
+        related = [
+            p.chunk.title for p in passages[:6] if p.chunk.kind == "ingredient" and p.chunk.id not in used
+        ][:3]
+        if related:
+            lines.append(
+                ("Related ingredients: " if en else "Verwante ingrediënten: ")
+                + ", ".join(f"**{t}**" for t in related)
+                + "."
+            )
+        return Draft("\n\n".join(lines), cites.items, notes=notes)
+
+    # Facts and everything else: the sentence(s) that hold the answer, from the best passages.
+    picked: list[tuple[Chunk, list[str]]] = [(top, best_sentences(top, question, 1 if intent == "factual" else 2))]
+    q_tokens = set(tokenize(question))
+    covered = set().union(*(set(tokenize(s)) for s in picked[0][1]))
+    for p in passages[1:3]:
+        if p.score < 0.6 * passages[0].score or p.chunk.kind == "address":
+            continue
+        sent = best_sentences(p.chunk, question, 1)
+        new = set().union(*(set(tokenize(s)) for s in sent)) & (q_tokens - covered)
+        if sent and new:
+            picked.append((p.chunk, sent))
+            covered |= new
+    for chunk, sents in picked:
+        where = f"{_label(chunk.kind, lang)}: {chunk.title}" if chunk.kind not in ("letter", "letter_meta") else chunk.title
+        prefix = "According to the" if en else "Volgens"
+        body = " ".join(f"\"{display(s)}\" {cites.add(chunk, s)}" for s in sents)
+        lines.append(f"{prefix} *{where}*: {body}")
+    if top.kind == "ingredient":
+        lines.append(
+            (f"This is the ingredient **{top.title}**." if en else f"Dit staat bij het ingrediënt **{top.title}**.")
+        )
+    return Draft("\n\n".join(lines), cites.items, notes=notes)
+
+
+def compose_refusal(lang: str, suggestions: Sequence[str]) -> Draft:
+    """A plain refusal in the user's language, with ingredients to ask about instead."""
+    sug = list(dict.fromkeys(suggestions))[:3]
+    if lang == "en":
+        text = (
+            "The recipe does not answer this question. It is about cooperation between "
+            "municipalities, regions and the province (14 ingredients, three quotes and the "
+            "covering letter); it contains nothing on this subject, so I will not make anything up."
+        )
+        if sug:
+            text += "\n\nYou could ask about: " + ", ".join(f"**{s}**" for s in sug) + "."
+    else:
+        text = (
+            "Het recept beantwoordt deze vraag niet. Het gaat over samenwerking tussen "
+            "gemeenten, regio's en de provincie (14 ingrediënten, drie citaten en de brief); "
+            "over dit onderwerp staat er niets in, dus ik verzin er niets bij."
+        )
+        if sug:
+            text += "\n\nU kunt wel vragen naar: " + ", ".join(f"**{s}**" for s in sug) + "."
+    return Draft(text, [], suggestions=sug)

@@ -1,0 +1,103 @@
+"""Question language and intent: small, explainable rules over function words.
+
+>>> detect_language("How do I apply this in my municipality?")
+'en'
+>>> detect_language("Hoe pas ik Gunnen toe bij woningbouw?")
+'nl'
+>>> question_intent("Wie zei 'Ken uzelf'?"), question_intent("Wanneer is de brief verzonden?")
+('quote', 'factual')
+>>> question_intent("Stel een motie op over regionale samenwerking")
+'motion'
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.bm25 import fold
+
+_EN = set(
+    """the a an and or of to is are was were be how what which who whom why when where does do
+    did can could should would i you we my our your their this that these those it in on for
+    with about any there from has have said says according letter recipe ingredient""".split()
+)
+_NL = set(
+    """de het een en of van te is zijn was waren hoe wat welke wie waarom wanneer waar doet doen
+    kan kun kunnen moet moeten ik je jij u we wij mijn onze uw hun dit dat deze die er in op
+    voor met over bij naar als ook niet wel zegt zei staat volgens brief recept ingrediënt""".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-zà-ÿ]+", text.lower())
+
+
+def detect_language(text: str) -> str:
+    """'en' or 'nl' (the default when unsure)."""
+    words = _words(text)
+    en = sum(w in _EN for w in words)
+    nl = sum(w in _NL for w in words)
+    return "en" if en > nl else "nl"
+
+
+_MOTION = re.compile(r"\b(motie|moties|motion|resolution)\b", re.I)
+_QUOTE = re.compile(
+    r"\b(wie zei|wie heeft .* gezegd|citaat|citeer|quote[sd]?|who said|said by|zei|uitspraak|"
+    r"letterlijk|functie van|rol van|position|role)\b",
+    re.I,
+)
+_FACT = re.compile(
+    r"\b(wanneer|datum|hoeveel|hoe veel|welk kenmerk|kenmerk|wie|waar|welke dag|what date|"
+    r"when|how many|who|where|reference|number|verzonden|verzenddatum|organis\w+)\b",
+    re.I,
+)
+_APPLY = re.compile(
+    r"\b(hoe pas|toepassen|toepass\w*|pas ik|aanpak|aanpakken|wat moet|wat kan|hoe kan|hoe kunnen|"
+    r"hoe zorg|wat betekent .* voor|apply|how (do|can|should) (i|we)|in (mijn|onze) gemeente|"
+    r"advies|tips?|helpt)\b",
+    re.I,
+)
+
+
+def question_intent(text: str) -> str:
+    """'motion', 'quote', 'factual', 'apply' or 'general'."""
+    if _MOTION.search(text) and re.search(
+        r"\b(stel|schrijf|maak|draft|write|opstellen|concept|motie over|motion on|motion about)\b",
+        text,
+        re.I,
+    ):
+        return "motion"
+    if _QUOTE.search(text):
+        return "quote"
+    if _APPLY.search(text):
+        return "apply"
+    if _FACT.search(text):
+        return "factual"
+    return "general"
+
+
+_FOLLOWUP = re.compile(
+    r"^(en|maar|ok|oke|oké|dus|and|but|so|what about|en wat|hoe dan|waarom dan)\b|"
+    r"\b(dat|dit|die|daar|daarvan|daarmee|hiervan|hierbij|hetzelfde|dat ingrediënt|"
+    r"daarna|volgende|vorige|ervoor|erna|that|this|it|those|them|there|same|next|previous)\b",
+    re.I,
+)
+
+
+def is_followup(text: str) -> bool:
+    """A question that leans on the previous turn (anaphora, "en …", "the next one")."""
+    return bool(_FOLLOWUP.search(fold(text).strip()))
+
+
+def navigation(text: str) -> int:
+    """+1 for "the next one", -1 for "the previous one", 0 otherwise.
+
+    >>> navigation("En het ingrediënt dat daarna komt?"), navigation("and the one before?")
+    (1, -1)
+    """
+    t = fold(text)
+    if re.search(r"\b(daarna|volgende|erna|next|after that|one after)\b", t):
+        return 1
+    if re.search(r"\b(vorige|ervoor|daarvoor|previous|before)\b", t):
+        return -1
+    return 0

@@ -1,0 +1,198 @@
+"""Motion drafting (motie) for griffie staff, in the standard Dutch structure.
+
+Every "constaterende dat" and "overwegende dat" clause quotes the source verbatim and
+carries a citation; what the user did not give stays a [placeholder].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.compose import _Cites, best_sentences, body_sentences, display, quote_parts
+from recept.schema import Chunk, Motion, MotionClause, Passage
+
+_REQUEST_PREFIX = re.compile(
+    r"^\s*(?:kun je |kunt u |graag |wil je |help me )?(?:een )?"
+    r"(?:stel|schrijf|maak|draft|write|opstellen|formuleer)?\s*(?:een |a )?(?:concept-?)?"
+    r"(?:motie|motion)\s*(?:op\s*)?(?:over|om|voor|about|on|for|ten behoeve van)?\s*",
+    re.I,
+)
+
+
+def motion_subject(request: str) -> str:
+    """The subject of a motion request.
+
+    >>> motion_subject("Stel een motie op over regionale samenwerking bij woningbouw.")
+    'regionale samenwerking bij woningbouw'
+    >>> motion_subject("motie")
+    '[onderwerp]'
+    """
+    s = _REQUEST_PREFIX.sub("", request).strip().rstrip(".?! ")
+    s = re.sub(r"^(op|over)\s+", "", s, flags=re.I)
+    return s or "[onderwerp]"
+
+
+def _meta(chunks: Sequence[Chunk], group: str) -> Chunk | None:
+    return next((c for c in chunks if c.kind == "letter_meta" and c.group == group), None)
+
+
+def _meta_value(chunk: Chunk | None) -> str:
+    """The value part of a labelled letter field ("Kenmerk\\n\\n123" → "123")."""
+    if chunk is None:
+        return ""
+    parts = [p.strip() for p in chunk.text.split("\n\n") if p.strip()]
+    return display(parts[-1])
+
+
+def draft_motion(
+    request: str,
+    passages: Sequence[Passage],
+    chunks: Sequence[Chunk],
+    *,
+    gemeente: str | None = None,
+    vergaderdatum: str | None = None,
+    indieners: Sequence[str] = (),
+) -> Motion:
+    cites = _Cites()
+    subject = motion_subject(request)
+    constaterende: list[MotionClause] = []
+
+    def clause(text: str, n_from: int) -> MotionClause:
+        return MotionClause(text, cites.items[n_from:])
+
+    # Facts from the letter: who sent it, when, with which reference, and what it asks.
+    sender = _meta(chunks, "afzender")
+    subject_meta = _meta(chunks, "onderwerp")
+    sent = _meta(chunks, "verzenddatum")
+    ref = _meta(chunks, "kenmerk")
+    if sender or subject_meta:
+        n0 = len(cites.items)
+        parts = []
+        if sender:
+            parts.append(f"\"{display(sender.text)}\" {cites.add(sender, sender.text)}")
+        if subject_meta:
+            parts.append(
+                f"een brief stuurden met als onderwerp \"{display(subject_meta.text).removeprefix('Betreft: ')}\" "
+                f"{cites.add(subject_meta, subject_meta.text)}"
+            )
+        extra = []
+        if sent:
+            extra.append(f"verzonden op {_meta_value(sent)} {cites.add(sent, sent.text)}")
+        if ref:
+            extra.append(f"kenmerk {_meta_value(ref)} {cites.add(ref, ref.text)}")
+        text = " ".join(parts) + (f" ({', '.join(extra)})" if extra else "") + ";"
+        constaterende.append(clause(text, n0))
+    letter = [c for c in chunks if c.kind == "letter" and c.group == "tekst"]
+    if letter:
+        n0 = len(cites.items)
+        first = body_sentences(letter[0])[0]
+        constaterende.append(
+            clause(f"de brief vermeldt: \"{display(first)}\" {cites.add(letter[0], first)};", n0)
+        )
+        ask = next(
+            (s for c in letter for s in body_sentences(c) if re.search(r"startpunt|verzoek|vragen u", s)),
+            "",
+        )
+        if ask:
+            owner = next(c for c in letter if ask in c.text)
+            n0 = len(cites.items)
+            constaterende.append(
+                clause(f"de brief het recept typeert als \"{display(ask)}\" {cites.add(owner, ask)};", n0)
+            )
+
+    # Considerations: the ingredients (and quotes) that retrieval found for the subject.
+    overwegende: list[MotionClause] = []
+    ingredients = [p.chunk for p in passages if p.chunk.kind == "ingredient"][:3]
+    for ch in ingredients:
+        n0 = len(cites.items)
+        sents = best_sentences(ch, request, 2)
+        quoted = " ".join(f"\"{display(s)}\" {cites.add(ch, s)}" for s in sents)
+        overwegende.append(clause(f"het recept als ingrediënt '{ch.title}' noemt: {quoted};", n0))
+    quote = next((p.chunk for p in passages[:5] if p.chunk.kind == "quote"), None)
+    if quote is not None:
+        n0 = len(cites.items)
+        q, _ = quote_parts(quote)
+        overwegende.append(
+            clause(f"{quote.speaker} ({quote.role}) zei: \"{display(q).strip(chr(39))}\" {cites.add(quote, q)};", n0)
+        )
+    if not overwegende:
+        overwegende.append(MotionClause("[overweging: het recept bevat geen passage over dit onderwerp];"))
+
+    titles = ", ".join(f"'{c.title}'" for c in ingredients) or "[ingrediënten]"
+    verzoekt = [
+        MotionClause(
+            f"in overleg met de regiogemeenten en de provincie uit te werken hoe de ingrediënten "
+            f"{titles} uit het 'Recept voor de toekomst' worden toegepast bij {subject};"
+        ),
+        MotionClause("de raad vóór [datum] te informeren over de uitkomsten daarvan;"),
+    ]
+    return Motion(
+        title=f"Motie: {subject[0].upper() + subject[1:] if subject else subject}",
+        gemeente=gemeente or "[gemeente]",
+        vergaderdatum=vergaderdatum or "[datum]",
+        preamble=(
+            f"De raad van de gemeente {gemeente or '[gemeente]'}, in vergadering bijeen op "
+            f"{vergaderdatum or '[datum]'},"
+        ),
+        constaterende=constaterende,
+        overwegende=overwegende,
+        verzoekt=verzoekt,
+        closing="en gaat over tot de orde van de dag.",
+        indieners=list(indieners) or ["[naam], [fractie]"],
+        citations=cites.items,
+    )
+
+
+def _strip_markers(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text)
+
+
+def motion_to_markdown(m: Motion, *, markers: bool = True) -> str:
+    """The motion as Markdown, with [n] markers and a source list (or without, for printing)."""
+    fix = (lambda t: t) if markers else _strip_markers
+    out = [f"## {m.title}", "", m.preamble, "", "**constaterende dat**"]
+    out += [f"- {fix(c.text)}" for c in m.constaterende]
+    out += ["", "**overwegende dat**"]
+    out += [f"- {fix(c.text)}" for c in m.overwegende]
+    out += ["", "**verzoekt het college**"]
+    out += [f"- {c.text}" for c in m.verzoekt]
+    out += ["", m.closing, "", "Ondertekening:", ""]
+    out += [f"- {n}" for n in m.indieners]
+    if m.citations:
+        out += ["", "**Bronnen**"]
+        out += [
+            f"[{c.n}] {c.title} — \"{display(c.quote)}\" (tekens {c.start}–{c.end})"
+            for c in m.citations
+        ]
+    return "\n".join(out)
+
+
+def motion_to_docx(m: Motion, path: Path) -> Path:
+    """Write the motion as a .docx (python-docx), with sources as footnote-style list."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(m.title, level=1)
+    doc.add_paragraph(m.preamble)
+    for label, clauses in (
+        ("constaterende dat", m.constaterende),
+        ("overwegende dat", m.overwegende),
+        ("verzoekt het college", m.verzoekt),
+    ):
+        p = doc.add_paragraph()
+        p.add_run(label).bold = True
+        for c in clauses:
+            doc.add_paragraph(c.text, style="List Bullet")
+    doc.add_paragraph(m.closing)
+    doc.add_paragraph("Ondertekening:")
+    for n in m.indieners:
+        doc.add_paragraph(n)
+    if m.citations:
+        doc.add_heading("Bronnen", level=2)
+        for c in m.citations:
+            doc.add_paragraph(f"[{c.n}] {c.title} — \"{display(c.quote)}\"")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path

@@ -1,0 +1,130 @@
+"""Hybrid retrieval: dense (e5 via the vector store) + BM25 + section-title matches, fused by RRF.
+
+Each ranking is good at different questions: dense at paraphrases ("afspraken die ook echt
+iets afdwingen" → *Doen*), BM25 at exact facts (a kenmerk, a name), title matches at questions
+that name an ingredient ("Hoe pas ik Gunnen toe?"). Reciprocal rank fusion needs no score
+calibration between them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.bm25 import BM25, fold, tokenize
+from ingest.embedder import Embedder
+from ingest.store import VectorStore
+from recept.schema import Chunk, Passage
+
+# Noise for questions: postal blocks and page numbers carry no content of the recipe.
+_LOW_VALUE = {"address"}
+
+
+def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = 60) -> dict[str, float]:
+    """Weighted reciprocal rank fusion of ranked id lists.
+
+    >>> sorted(rrf([["a", "b"], ["b", "c"]], [1.0, 1.0], k=0).items())
+    [('a', 1.0), ('b', 1.5), ('c', 0.5)]
+    """
+    out: dict[str, float] = {}
+    for ranking, w in zip(rankings, weights, strict=True):
+        for r, cid in enumerate(ranking, start=1):
+            out[cid] = out.get(cid, 0.0) + w / (k + r)
+    return out
+
+
+def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
+    """Ids of chunks whose title (or speaker) the query names, longest match first.
+
+    Matching is on folded word boundaries, so "gunnen" finds *Gunnen* and "Ilse Zaal" finds her
+    quote; titles of one short common word ("Doen") need the word itself, stems don't count.
+
+    >>> ch = [Chunk("1", "d", "ingredient", "Gunnen", 0, 1, "x", "", ""),
+    ...       Chunk("2", "d", "quote", "Citaat van Ilse Zaal", 0, 1, "x", "", "", speaker="Ilse Zaal")]
+    >>> title_matches("Hoe pas ik 'Gunnen' toe? En wat zei ilse zaal?", ch)
+    ['2', '1']
+    """
+    q = " " + " ".join(fold(query).replace("'", " ").replace('"', " ").split()) + " "
+    q = "".join(ch if ch.isalnum() or ch == " " else " " for ch in q)
+    q = " " + " ".join(q.split()) + " "
+    hits: list[tuple[int, str]] = []
+    for c in chunks:
+        for name in (c.title, c.speaker):
+            if not name or c.kind in _LOW_VALUE or c.kind == "letter_meta":
+                continue
+            words = "".join(ch if ch.isalnum() or ch == " " else " " for ch in fold(name)).split()
+            if not words or (len(words) == 1 and len(words[0]) < 4):
+                continue
+            if f" {' '.join(words)} " in q:
+                hits.append((len(" ".join(words)), c.id))
+                break
+    return [cid for _, cid in sorted(hits, key=lambda h: -h[0])]
+
+
+@dataclass(frozen=True)
+class RetrievalWeights:
+    dense: float = 1.0
+    lexical: float = 0.8
+    title: float = 1.2
+    rrf_k: int = 20
+
+
+class HybridRetriever:
+    """Searches one index build. Built once per Assistant; search is read-only and thread-safe."""
+
+    def __init__(
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        chunks: Sequence[Chunk],
+        *,
+        weights: RetrievalWeights | None = None,
+        candidates: int = 30,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.chunks = list(chunks)
+        self.by_id = {c.id: c for c in self.chunks}
+        self.weights = weights or RetrievalWeights()
+        self.candidates = candidates
+        self.bm25 = BM25([tokenize(c.embed_text or c.text) for c in self.chunks])
+
+    def search(self, query: str, k: int, timings: dict[str, float] | None = None) -> list[Passage]:
+        t0 = time.perf_counter()
+        qvec = self.embedder.embed_query(query)
+        t1 = time.perf_counter()
+        dense_hits = self.store.query(qvec, self.candidates)
+        t2 = time.perf_counter()
+        dense = {c.id: s for c, s in dense_hits}
+        for c, _ in dense_hits:
+            self.by_id.setdefault(c.id, c)
+        dense_rank = [c.id for c, _ in dense_hits if c.kind not in _LOW_VALUE]
+        lex_hits = self.bm25.top(tokenize(query), self.candidates)
+        lexical = {self.chunks[i].id: s for i, s in lex_hits}
+        lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].kind not in _LOW_VALUE]
+        titles = title_matches(query, self.chunks)
+        w = self.weights
+        fused = rrf([dense_rank, lex_rank, titles], [w.dense, w.lexical, w.title], k=w.rrf_k)
+        ranked = sorted(fused, key=lambda cid: -fused[cid])[:k]
+        if timings is not None:
+            timings["embed_query"] = (t1 - t0) * 1000
+            timings["dense"] = (t2 - t1) * 1000
+            timings["lexical"] = (time.perf_counter() - t2) * 1000
+        return [
+            Passage(
+                chunk=self.by_id[cid],
+                score=fused[cid],
+                dense=dense.get(cid),
+                lexical=lexical.get(cid),
+                rank=r,
+            )
+            for r, cid in enumerate(ranked, start=1)
+        ]
+
+    def dense_score(self, query_vec: Sequence[float], chunk_id: str) -> float | None:
+        """Cosine of a query vector with one chunk (for refusal features on non-dense hits)."""
+        v = self.store.vectors([chunk_id]).get(chunk_id)
+        if v is None:
+            return None
+        return float(sum(a * b for a, b in zip(query_vec, v, strict=True)))

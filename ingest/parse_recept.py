@@ -1,0 +1,321 @@
+"""Structure parser for a provincial letter with an attached "recipe" (the Recept voor de toekomst).
+
+The document is a letter (labelled fields such as *Verzenddatum* and *Kenmerk*, body
+paragraphs, address blocks, a signature) followed by the recipe: intro, participants, the
+working question, ingredients under headings, quotes set between ``---`` rules whose speaker's
+name follows the quote in bold, then "EN NU?", a closing line and a colophon.
+
+Everything works on *blocks*: runs of non-blank lines with exact offsets, so every section's
+text is ``source[start:end]``. Markdown rules (``---``) are the only text not put in a section.
+
+>>> src = "Kenmerk\\n\\n123/456\\n\\n## EN NU?\\n\\nVerder praten.\\n"
+>>> [(s.kind, s.group, s.text) for s in parse_recept("d", src)][:1]
+[('letter_meta', 'kenmerk', 'Kenmerk\\n\\n123/456')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from recept.schema import Section
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of non-blank lines: ``source[start:end]`` == ``text`` (trailing spaces trimmed)."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def heading_level(self) -> int:
+        m = re.match(r"(#{1,6})\s", self.text)
+        return len(m.group(1)) if m else 0
+
+    @property
+    def is_rule(self) -> bool:
+        return re.fullmatch(r"\s*(-{3,}|\*{3,}|_{3,})\s*", self.text) is not None
+
+
+def blocks(source: str) -> list[Block]:
+    """Split ``source`` into blocks of non-blank lines with offsets.
+
+    >>> [(b.start, b.text) for b in blocks("a\\nb\\n\\n  \\nc  \\n")]
+    [(0, 'a\\nb'), (8, 'c')]
+    """
+    out: list[Block] = []
+    for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", source):
+        start, end = m.start(), m.end()
+        while end > start and source[end - 1].isspace():
+            end -= 1
+        while start < end and source[start].isspace():
+            start += 1
+        out.append(Block(start, end, source[start:end]))
+    return out
+
+
+def clean_inline(text: str) -> str:
+    """Plain text of a heading or bold line: markdown markers and links removed.
+
+    >>> clean_inline("#### *Zet de opgaven centraal*")
+    'Zet de opgaven centraal'
+    >>> clean_inline("[Provincie Noord-Holland](#) stond")
+    'Provincie Noord-Holland stond'
+    """
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s*#{1,6}\s*", "", text)
+    text = text.replace("**", "").replace("__", "")
+    text = re.sub(r"(?<![\w])[*_]|[*_](?![\w])", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# Labelled letter fields: a label block, optionally followed by a short value block.
+_LETTER_LABELS = {
+    "verzenddatum": "verzenddatum",
+    "kenmerk": "kenmerk",
+    "uw kenmerk": "uw kenmerk",
+    "uw brief van": "uw brief van",
+    "behandeld door": "behandeld door",
+    "doorkiesnummer": "doorkiesnummer",
+    "bijlage": "bijlage",
+}
+_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+_DATE = re.compile(
+    r"^\d{1,2}\s+(jan|feb|mrt|maart|apr|mei|jun|jul|aug|sep|okt|nov|dec)[a-z.]*\s+\d{4}\b", re.I
+)
+_NAME_LINE = re.compile(r"\*\*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,4})\*\*")
+
+
+def _is_address(text: str) -> bool:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return bool(lines) and (
+        text.lower().startswith("postbus")
+        or any(k in text for k in ("Kvk-nummer", "Btw-nummer", "Telefoon"))
+        or (len(lines) <= 2 and bool(_POSTCODE.search(text)) and len(text) < 80)
+    )
+
+
+def _meta(doc_id: str, b: Block, group: str, end: Block | None = None) -> Section:
+    last = end or b
+    return Section(
+        doc_id,
+        "letter_meta",
+        f"Brief: {group}",
+        b.start,
+        last.end,
+        "",  # filled by _finish
+        group=group,
+    )
+
+
+def _finish(source: str, sections: list[Section]) -> list[Section]:
+    """Fill in texts from offsets and number sections per kind."""
+    out: list[Section] = []
+    counts: dict[str, int] = {}
+    for s in sorted(sections, key=lambda s: s.start):
+        counts[s.kind] = counts.get(s.kind, 0) + 1
+        out.append(
+            Section(
+                s.doc_id,
+                s.kind,
+                s.title,
+                s.start,
+                s.end,
+                source[s.start : s.end],
+                group=s.group,
+                speaker=s.speaker,
+                role=s.role,
+                ordinal=counts[s.kind],
+            )
+        )
+    return out
+
+
+def _parse_letter(doc_id: str, bl: list[Block]) -> list[Section]:
+    sections: list[Section] = []
+    i = 0
+    body_n = 0
+    while i < len(bl):
+        b = bl[i]
+        low = clean_inline(b.text).lower().rstrip(":")
+        nxt = bl[i + 1] if i + 1 < len(bl) else None
+        if low in _LETTER_LABELS or re.fullmatch(r"\d+ bijlage\(n\)|bijlagen?:?", low):
+            group = _LETTER_LABELS.get(low, "bijlage")
+            # A value is a short one-line block (a date, a number, an attachment title).
+            if nxt is not None and "\n" not in nxt.text and len(nxt.text) <= 80:
+                sections.append(_meta(doc_id, b, group, nxt))
+                i += 2
+                continue
+            sections.append(_meta(doc_id, b, group))
+        elif low.startswith("betreft"):
+            sections.append(_meta(doc_id, b, "onderwerp"))
+        elif _DATE.match(low):
+            sections.append(_meta(doc_id, b, "datum"))
+        elif re.fullmatch(r"\d+\s*\|\s*\d+", low):
+            sections.append(_meta(doc_id, b, "pagina"))
+        elif low.startswith("aan "):
+            sections.append(_meta(doc_id, b, "geadresseerden"))
+        elif _is_address(b.text):
+            sections.append(Section(doc_id, "address", "Adres", b.start, b.end, ""))
+        elif low.startswith(("hoogachtend", "met vriendelijke groet")):
+            # The signature runs up to the next label (e.g. "1 bijlage(n)").
+            j = i
+            while j + 1 < len(bl) and not re.match(r"\d+ bijlage", bl[j + 1].text.lower()):
+                j += 1
+            sections.append(
+                Section(doc_id, "letter", "Brief: ondertekening", b.start, bl[j].end, "",
+                        group="ondertekening")
+            )
+            i = j + 1
+            continue
+        elif len(b.text) < 60 and "\n" not in b.text and not b.text.endswith((".", ",")):
+            # A short unlabelled line near the top: the sender ("Gedeputeerde Staten").
+            sections.append(_meta(doc_id, b, "afzender"))
+        elif low.startswith(("geacht", "beste", "aan het college")):
+            sections.append(
+                Section(doc_id, "letter", "Brief: aanhef", b.start, b.end, "", group="aanhef")
+            )
+        else:
+            body_n += 1
+            sections.append(
+                Section(doc_id, "letter", f"Brief: alinea {body_n}", b.start, b.end, "",
+                        group="tekst")
+            )
+        i += 1
+    return sections
+
+
+def _quote_at(bl: list[Block], i: int) -> tuple[int, int] | None:
+    """If a quote starts at block i (quote text, then **Name**, then a role line): (name i, end i)."""
+    for j in (i + 1, i + 2):
+        if j < len(bl) and _NAME_LINE.fullmatch(bl[j].text.strip()):
+            if bl[i].heading_level == 0 and not bl[i].text.startswith(("**", "*", "'", "\"")):
+                return None
+            role_i = j + 1 if j + 1 < len(bl) and not bl[j + 1].is_rule else j
+            return j, role_i
+    return None
+
+
+def _parse_recipe(doc_id: str, bl: list[Block]) -> list[Section]:
+    sections: list[Section] = []
+    state = "intro"
+    group_n = 0
+    i = 0
+    while i < len(bl):
+        b = bl[i]
+        if b.is_rule:
+            i += 1
+            continue
+        q = _quote_at(bl, i)
+        if q is not None:
+            name_i, end_i = q
+            speaker = clean_inline(bl[name_i].text)
+            role = clean_inline(bl[end_i].text) if end_i != name_i else ""
+            sections.append(
+                Section(doc_id, "quote", f"Citaat van {speaker}", b.start, bl[end_i].end, "",
+                        speaker=speaker, role=role)
+            )
+            if state in ("question", "ingredients"):
+                state = "ingredients"
+                group_n += 1
+            i = end_i + 1
+            continue
+        title = clean_inline(b.text) if b.heading_level else ""
+        kind = {"intro": "intro", "participants": "participants", "question": "question",
+                "ingredients": "ingredient", "outlook": "outlook", "colophon": "colophon",
+                "address": "address", "closing": "closing"}[state]
+        if b.heading_level:
+            low = title.lower()
+            if "samenstellers" in low:
+                state, kind = "participants", "participants"
+            elif low.endswith("?") and state in ("intro", "participants"):
+                state, kind = "question", "question"
+            elif low in ("en nu?", "en nu", "tot slot", "vervolg"):
+                state, kind = "outlook", "outlook"
+            elif low.startswith(("colofon", "colophon")):
+                state, kind = "colophon", "colophon"
+            elif re.match(r"\d+ sterke gemeenten", low):
+                state, kind = "closing", "closing"
+            elif state in ("colophon", "closing") and b.heading_level == 1:
+                state, kind = "address", "address"
+            elif state == "ingredients":
+                kind = "ingredient"
+            # The heading and the blocks under it form one section.
+            j = i
+            while j + 1 < len(bl) and not bl[j + 1].heading_level and not bl[j + 1].is_rule \
+                    and _quote_at(bl, j + 1) is None and kind in ("ingredient", "closing",
+                                                                    "outlook", "question",
+                                                                    "participants"):
+                j += 1
+            if kind == "ingredient":
+                sec_title, group = title, f"groep {group_n}"
+            elif kind == "closing":
+                sec_title, group = title, ""
+            else:
+                sec_title, group = _TITLES.get(kind, title), ""
+            sections.append(Section(doc_id, kind, sec_title or title, b.start, bl[j].end, "",
+                                    group=group))
+            i = j + 1
+            continue
+        sections.append(Section(doc_id, kind, _TITLES.get(kind, kind), b.start, b.end, ""))
+        i += 1
+    return sections
+
+
+_TITLES = {
+    "intro": "Recept voor de toekomst: inleiding",
+    "participants": "De samenstellers van dit recept",
+    "question": "Werkvraag: wat is nodig om te functioneren als sterke gemeenten en regio's?",
+    "outlook": "EN NU?",
+    "colophon": "Colofon",
+    "address": "Adres",
+}
+
+
+def _merge_heading_only(source: str, sections: list[Section]) -> list[Section]:
+    """A heading with no text of its own (e.g. the intro's titles) joins the next section."""
+    out: list[Section] = []
+    pending: Section | None = None
+    for s in sections:
+        if pending is not None and pending.kind == s.kind:
+            s = Section(s.doc_id, s.kind, s.title, pending.start, s.end, "", group=s.group,
+                        speaker=s.speaker, role=s.role)
+            pending = None
+        elif pending is not None:
+            out.append(pending)
+            pending = None
+        heading_only = s.kind in ("intro", "colophon", "address") and re.fullmatch(
+            r"(#{1,6}[^\n]*\s*)+", source[s.start : s.end]
+        )
+        if heading_only:
+            pending = s
+        else:
+            out.append(s)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def recipe_start(bl: list[Block]) -> int:
+    """Index of the first heading block: where the attached recipe begins."""
+    for i, b in enumerate(bl):
+        if b.heading_level:
+            return i
+    return len(bl)
+
+
+def parse_recept(doc_id: str, source: str) -> list[Section]:
+    """Typed sections of a letter + recipe document, with exact offsets into ``source``."""
+    bl = blocks(source)
+    split = recipe_start(bl)
+    raw = _parse_letter(doc_id, bl[:split]) + _parse_recipe(doc_id, bl[split:])
+    return _finish(source, _merge_heading_only(source, raw))
+
+
+def looks_like_recipe(source: str) -> bool:
+    """True when ``source`` has the letter + recipe shape this parser understands."""
+    sections = parse_recept("probe", source)
+    kinds = [s.kind for s in sections]
+    return kinds.count("ingredient") >= 3 and "letter_meta" in kinds

@@ -1,0 +1,59 @@
+"""`recept models build|list`: make the embedding model available and show what is present.
+
+Nothing is downloaded: e5-small is converted from installed packages, the others are folders.
+"""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from ingest.e5build import build_e5_small
+from ingest.embedder import known_models, resolve_model
+from recept.cli import Context
+
+
+@click.group("models")
+def models() -> None:
+    """Embeddingmodellen bouwen en bekijken (er wordt niets gedownload)."""
+
+
+@models.command("build")
+@click.option("--force", is_flag=True, help="Ook opnieuw bouwen als het model al aanwezig is.")
+@click.pass_obj
+def build(obj: Context, force: bool) -> None:
+    """Bouw het ingestelde embeddingmodel (RECEPT_EMBEDDING_MODEL) als dat nodig is."""
+    spec = resolve_model(obj.settings)
+    if not spec.buildable:
+        click.echo(f"Model '{spec.name}' hoeft niet gebouwd te worden: {spec.path}")
+        return
+    if spec.present and not force:
+        click.echo(f"Model '{spec.name}' is al aanwezig: {spec.path}")
+        return
+    start = time.perf_counter()
+    build_e5_small(spec.path, force=force)
+    seconds = time.perf_counter() - start
+    click.echo(f"Model '{spec.name}' gebouwd in {seconds:.1f} s: {spec.path}")
+
+
+@models.command("list")
+@click.pass_obj
+def list_models(obj: Context) -> None:
+    """Toon de bekende embeddingmodellen en of ze aanwezig zijn (* = ingesteld)."""
+    configured = obj.settings.embedding_model
+    for name, spec in known_models(obj.settings):
+        mark = "*" if name == configured else " "
+        if spec is None:
+            click.echo(f"{mark} {name}: ontbreekt (pakket of map niet gevonden)")
+            continue
+        if spec.present:
+            state = "aanwezig"
+        elif spec.buildable:
+            state = "nog niet gebouwd (`recept models build`)"
+        else:
+            state = "ontbreekt"
+        click.echo(f"{mark} {name}: {state}  {spec.path}")
+
+
+command = models
