@@ -79,14 +79,22 @@ def question_intent(text: str) -> str:
 _FOLLOWUP = re.compile(
     r"^(en|maar|ok|oke|oké|dus|and|but|so|what about|en wat|hoe dan|waarom dan)\b|"
     r"\b(dat|dit|die|daar|daarvan|daarmee|hiervan|hierbij|hetzelfde|dat ingrediënt|"
-    r"daarna|volgende|vorige|ervoor|erna|that|this|it|those|them|there|same|next|previous)\b",
+    r"daarna|volgende|vorige|ervoor|erna|hij|zij|haar|hem|diens|that|this|it|its|those|them|"
+    r"there|same|next|previous|he|she|his|her|him|they|their)\b",
     re.I,
 )
 
 
 def is_followup(text: str) -> bool:
-    """A question that leans on the previous turn (anaphora, "en …", "the next one")."""
-    return bool(_FOLLOWUP.search(fold(text).strip()))
+    """A question that leans on the previous turn (anaphora, "en …", "the next one"), or one
+    too short to stand alone ("wanneer dan precies?").
+
+    >>> is_followup("whats his job?"), is_followup("Wat staat er over empathie in het recept?")
+    (True, False)
+    """
+    t = fold(text).strip()
+    content = [w for w in re.findall(r"[^\W\d_]+", t) if w not in _EN and w not in _NL]
+    return bool(_FOLLOWUP.search(t)) or len(content) <= 1
 
 
 def navigation(text: str) -> int:

@@ -24,7 +24,14 @@ from assistant.llm_parse import (
     standalone_query,
     verified_draft,
 )
-from assistant.prompts import PromptMessage, answer_messages, rewrite_messages
+from assistant.prompts import (
+    CONTEXT_CHARS,
+    MAX_PASSAGES,
+    PromptMessage,
+    answer_messages,
+    fit_passages,
+    rewrite_messages,
+)
 from recept.errors import ConfigError, LLMError
 from recept.schema import Message, Passage
 from recept.settings import Settings
@@ -91,12 +98,22 @@ def _to_langchain(messages: Sequence[PromptMessage]) -> list[BaseMessage]:
 class LLMEngine:
     """Answers from a chat model, with every quote checked against the retrieved passages."""
 
-    def __init__(self, chat_model: BaseChatModel, *, name: str, timeout: float) -> None:
+    def __init__(
+        self,
+        chat_model: BaseChatModel,
+        *,
+        name: str,
+        timeout: float,
+        max_passages: int = MAX_PASSAGES,
+        context_chars: int = CONTEXT_CHARS,
+    ) -> None:
         if timeout <= 0:
             raise ConfigError("De LLM-timeout moet groter dan 0 seconden zijn.")
         self.chat_model = chat_model
         self.name = name
         self.timeout = timeout
+        self.max_passages = max_passages
+        self.context_chars = context_chars  # passage text per prompt; small contexts overflow
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LLMEngine:
@@ -116,12 +133,15 @@ class LLMEngine:
         history: Sequence[Message] = (),
         language: str = "nl",
     ) -> LLMDraft:
-        """The verified answer; LLMError on any failure or when no citation survives."""
-        self._check(passages)
-        raw = "".join(self._tokens(answer_messages(question, passages, history, language)))
+        """The verified answer; LLMError on any failure or when no citation survives.
+
+        The model sees (and may cite) the best passages that fit the prompt budget.
+        """
+        shown = self._fit(passages)
+        raw = "".join(self._tokens(answer_messages(question, shown, history, language)))
         if not raw.strip():
             raise LLMError("LLM gaf een leeg antwoord")
-        return verified_draft(raw, passages)
+        return verified_draft(raw, shown)
 
     def stream(
         self,
@@ -136,24 +156,24 @@ class LLMEngine:
         snapshots with at least one citation are yielded. An LLMError can still come after
         some snapshots (timeout, broken connection); the caller should then fall back.
         """
-        self._check(passages)
+        shown = self._fit(passages)
         raw = ""
         done = 0  # end of the stable prefix already turned into a snapshot
         last: LLMDraft | None = None
-        for token in self._tokens(answer_messages(question, passages, history, language)):
+        for token in self._tokens(answer_messages(question, shown, history, language)):
             raw += token
             cut = stable_prefix(raw)
             if cut <= done:
                 continue
             done = cut
-            snapshot = parse_answer(raw[:cut], passages)
+            snapshot = parse_answer(raw[:cut], shown)
             if snapshot.citations and (last is None or snapshot.text != last.text):
                 last = snapshot
                 yield snapshot
         if not raw.strip():
             raise LLMError("LLM gaf een leeg antwoord")
-        final = verified_draft(raw, passages)
-        if last is None or final.text != last.text or final.citations != last.citations:
+        final = verified_draft(raw, shown)
+        if final != last:
             yield final
 
     def rewrite_query(self, question: str, history: Sequence[Message]) -> str:
@@ -168,10 +188,10 @@ class LLMEngine:
 
     # ------------------------------------------------------------------ internals
 
-    @staticmethod
-    def _check(passages: Sequence[Passage]) -> None:
+    def _fit(self, passages: Sequence[Passage]) -> list[Passage]:
         if not passages:
             raise LLMError(NO_SOURCES)
+        return fit_passages(passages, self.max_passages, self.context_chars)
 
     def _tokens(self, messages: Sequence[PromptMessage]) -> Iterator[str]:
         """Stream the reply's text, with a deadline on the whole call.

@@ -162,8 +162,10 @@ def _open_quote_at(text: str, quotes: list[Quote]) -> int:
 
 # ---------------------------------------------------------------------------- sentences
 
+# A sentence ends at . ! ? (plus closing marks and its markers) before a capital or a quote.
 _SENT_END = re.compile(
-    r"[.!?\u2026]+[\"'\u2019\u201d\u00bb)*]*\s+(?=[A-Z\u00c0-\u00de\"'\u2018\u201c\u201e(*])"
+    r"[.!?\u2026]+[\"'\u2019\u201d\u00bb)*]*(?:\s*\[\d{1,3}\])*"
+    r"\s+(?=[A-Z\u00c0-\u00de\"'\u2018\u201c\u201e(*])"
 )
 _LINE_PREFIX = re.compile(r"^\s*(?:[-*\u2022+]\s+|\d{1,2}[.)]\s+|#{1,6}\s+|>\s*)?")
 
@@ -173,7 +175,7 @@ def sentence_spans(line: str) -> list[tuple[int, int]]:
 
     >>> t = 'Zo staat het er. "Lees je in. Zo kom je verder." [1] Goed.'
     >>> [t[s:e] for s, e in sentence_spans(t)]
-    ['Zo staat het er.', '"Lees je in. Zo kom je verder." [1] Goed.']
+    ['Zo staat het er.', '"Lees je in. Zo kom je verder." [1]', 'Goed.']
     """
     quotes = find_quotes(line)
     cuts = [0]
@@ -542,6 +544,7 @@ def parse_answer(text: str, passages: Sequence[Passage]) -> LLMDraft:
                     citations.append(replace(c, n=numbers[key]))
                 return f"[{numbers[key]}]"
 
+            sentence = _MARKER.sub("", sentence)  # a stray "[n]" that edits happened to form
             kept.append(_REPEATED_MARKER.sub(r"\1", _PH.sub(renumber, sentence)))
         if kept:
             lines.append(head.lstrip() + " ".join(kept))

@@ -49,7 +49,9 @@ Standalone query:"""
 
 HISTORY_TURNS = 4  # last messages that go into a prompt; small models lose track beyond that
 HISTORY_CHARS = 500
-PASSAGE_CHARS = 1500
+PASSAGE_CHARS = 1500  # one passage is cut here in the prompt
+MAX_PASSAGES = 5
+CONTEXT_CHARS = 4000  # all passages together: ~1,200 tokens, fits a 2,048-token context
 
 _MARKER = re.compile(r"\s*\[\d{1,3}\]")
 
@@ -61,6 +63,30 @@ def language_name(language: str) -> str:
     ('English', 'Dutch', 'Dutch')
     """
     return LANGUAGE_NAMES.get(language, "Dutch")
+
+
+def fit_passages(
+    passages: Sequence[Passage],
+    max_passages: int = MAX_PASSAGES,
+    context_chars: int = CONTEXT_CHARS,
+) -> list[Passage]:
+    """The best passages that fit the prompt budget, in order; always at least one.
+
+    >>> from recept.schema import Chunk
+    >>> ps = [Passage(Chunk(str(i), "d", "letter", "t", 0, 900, "x" * 900, "", "h"), 1.0)
+    ...       for i in range(6)]
+    >>> len(fit_passages(ps)), len(fit_passages(ps, max_passages=2)), len(fit_passages(ps, 5, 10))
+    (4, 2, 1)
+    """
+    out: list[Passage] = []
+    used = 0
+    for p in passages[:max_passages]:
+        size = min(len(p.chunk.text.strip()), PASSAGE_CHARS)
+        if out and used + size > context_chars:
+            break
+        out.append(p)
+        used += size
+    return out
 
 
 def render_passages(passages: Sequence[Passage], max_chars: int = PASSAGE_CHARS) -> str:

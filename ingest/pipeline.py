@@ -68,9 +68,7 @@ def _assign_ids(docs: list[LoadedDocument], taken: dict[str, str]) -> list[Loade
             doc_id = f"{doc.doc_id}-{n}"
             n += 1
         used[doc_id] = path
-        out.append(
-            LoadedDocument(doc_id, doc.path, doc.text, doc.format, doc.title, doc.sha256)
-        )
+        out.append(LoadedDocument(doc_id, doc.path, doc.text, doc.format, doc.title, doc.sha256))
     return out
 
 
@@ -206,7 +204,9 @@ class Ingestor:
         reusable = {
             c.id
             for c in chunks
-            if same_setup and not force and c.id in old_by_id
+            if same_setup
+            and not force
+            and c.id in old_by_id
             and old_by_id[c.id].content_hash == c.content_hash
         }
         new_ids_all = {c.id for c in chunks}

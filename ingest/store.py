@@ -103,7 +103,10 @@ class ChromaCollectionStore:
         )
         out = []
         for cid, doc, meta, dist in zip(
-            res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0],
+            res["ids"][0],
+            res["documents"][0],
+            res["metadatas"][0],
+            res["distances"][0],
             strict=True,
         ):
             out.append((chunk_from_record(cid, doc, dict(meta)), 1.0 - float(dist)))
@@ -235,7 +238,9 @@ def make_client(data_path: Path, chroma_url: str = "") -> Any:
     if chroma_url:
         u = urlparse(chroma_url)
         if u.scheme not in ("http", "https") or not u.hostname:
-            raise StoreError(f"Ongeldige RECEPT_CHROMA_URL: {chroma_url!r} (verwacht http://host:poort).")
+            raise StoreError(
+                f"Ongeldige RECEPT_CHROMA_URL: {chroma_url!r} (verwacht http://host:poort)."
+            )
         try:
             return chromadb.HttpClient(
                 host=u.hostname,

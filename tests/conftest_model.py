@@ -20,7 +20,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 
 def models_cache_dir() -> Path:
-    return Path(os.environ.get("RECEPT_TEST_MODELS_DIR") or PROJECT / "data" / "test-models")
+    return Path(os.environ.get("RECEPT_TEST_MODELS_DIR") or PROJECT / "data" / "models")
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,8 @@ def test_valid_line_becomes_case_and_unknown_fields_are_ignored() -> None:
 def test_optional_lists_default_to_empty() -> None:
     obj = {k: GOOD[k] for k in ("id", "question", "lang", "type", "answerable")}
     [case] = parse_cases([json.dumps(obj)])
-    assert case.gold == case.must_all == case.must_any == case.history == ()
+    assert case.gold == case.must_all == case.must_any == ()
+    assert case.history == ()
 
 
 def test_every_problem_is_reported_with_its_line_number() -> None:

@@ -14,12 +14,27 @@ from recept.errors import InputError
 
 def test_thumbs_down_becomes_a_draft_to_complete(tmp_path: Path) -> None:
     lines = [
-        {"question": "Wat betekent ANNA?", "answer": "Geen idee.", "citations": [],
-         "rating": "down", "comment": "fout", "time": "2024-05-01T10:00:00"},
-        {"question": "Wat betekent ANNA?", "answer": "Weer niets.", "rating": "down",
-         "comment": "nog steeds", "time": "2024-05-02T10:00:00"},
-        {"question": "What about the council?", "answer": "…", "rating": "down",
-         "history": [{"role": "user", "content": "Tell me about Doen"}]},
+        {
+            "question": "Wat betekent ANNA?",
+            "answer": "Geen idee.",
+            "citations": [],
+            "rating": "down",
+            "comment": "fout",
+            "time": "2024-05-01T10:00:00",
+        },
+        {
+            "question": "Wat betekent ANNA?",
+            "answer": "Weer niets.",
+            "rating": "down",
+            "comment": "nog steeds",
+            "time": "2024-05-02T10:00:00",
+        },
+        {
+            "question": "What about the council?",
+            "answer": "…",
+            "rating": "down",
+            "history": [{"role": "user", "content": "Tell me about Doen"}],
+        },
         {"question": "Mooi zo", "answer": "x", "rating": "up"},
     ]
     feedback = tmp_path / "feedback.jsonl"

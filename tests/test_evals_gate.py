@@ -20,15 +20,22 @@ METRICS: dict[str, Any] = {
 
 
 def test_passing_gate() -> None:
-    limits = {"min": {"retrieval.hit@1": 0.5, "retrieval.hit@5": 0.9},
-              "max": {"refusal.false_refusal_rate": 0.2, "latency_ms.p95": 1000}}
+    limits: dict[str, dict[str, float]] = {
+        "min": {"retrieval.hit@1": 0.5, "retrieval.hit@5": 0.9},
+        "max": {"refusal.false_refusal_rate": 0.2, "latency_ms.p95": 1000},
+    }
     assert check_gate(METRICS, limits) == []
 
 
 def test_violations_are_listed() -> None:
-    limits = {"min": {"retrieval.hit@1": 0.7, "refusal.out_of_scope_refusal_rate": 0.5,
-                      "geen.metriek": 0.1},
-              "max": {"latency_ms.p95": 500}}
+    limits: dict[str, dict[str, float]] = {
+        "min": {
+            "retrieval.hit@1": 0.7,
+            "refusal.out_of_scope_refusal_rate": 0.5,
+            "geen.metriek": 0.1,
+        },
+        "max": {"latency_ms.p95": 500},
+    }
     assert check_gate(METRICS, limits) == [
         "retrieval.hit@1 = 0.6, minimaal 0.7 vereist",
         "refusal.out_of_scope_refusal_rate: niet gemeten (geen vragen van deze soort)",

@@ -12,8 +12,16 @@ from recept.settings import Settings
 
 
 def record(rid: str, answer: str, refused: bool = False) -> EvalRecord:
-    return EvalRecord(rid, "factual", "nl", f"Vraag {rid}?", answer, refused, 1.0,
-                      citations=[{"n": 1, "quote": "altijd nagaan", "section": "s"}])
+    return EvalRecord(
+        rid,
+        "factual",
+        "nl",
+        f"Vraag {rid}?",
+        answer,
+        refused,
+        1.0,
+        citations=[{"n": 1, "quote": "altijd nagaan", "section": "s"}],
+    )
 
 
 def test_judge_scores_statements_and_relevance() -> None:
@@ -25,9 +33,11 @@ def test_judge_scores_statements_and_relevance() -> None:
         "Score: 2",
     ]
     model = FakeListChatModel(responses=replies)
-    records = [record("a", "ANNA betekent altijd nagaan [1], sinds 1990."),
-               record("b", "Iets anders."),
-               record("c", "Geweigerd.", refused=True)]
+    records = [
+        record("a", "ANNA betekent altijd nagaan [1], sinds 1990."),
+        record("b", "Iets anders."),
+        record("c", "Geweigerd.", refused=True),
+    ]
     seen: list[tuple[int, int]] = []
     out = judge_records(records, model, on_progress=lambda i, n: seen.append((i, n)))
     assert seen == [(1, 2), (2, 2)]  # refused answers are not judged

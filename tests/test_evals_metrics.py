@@ -20,25 +20,64 @@ def cite(n: int, quote: str, passage: str) -> dict[str, Any]:
     return {"n": n, "section": "s", "quote": quote, "passage": passage}
 
 
-def rec(cid: str, case: EvalCase, answer: str, refused: bool, latency: float,
-        retrieved: list[str], citations: list[dict[str, Any]]) -> EvalRecord:
-    return EvalRecord(cid, case.type, case.lang, case.question, answer, refused, latency,
-                      retrieved=[{"text": t, "section": t[:10], "score": 0.0} for t in retrieved],
-                      citations=citations)
+def rec(
+    cid: str,
+    case: EvalCase,
+    answer: str,
+    refused: bool,
+    latency: float,
+    retrieved: list[str],
+    citations: list[dict[str, Any]],
+) -> EvalRecord:
+    return EvalRecord(
+        cid,
+        case.type,
+        case.lang,
+        case.question,
+        answer,
+        refused,
+        latency,
+        retrieved=[{"text": t, "section": t[:10], "score": 0.0} for t in retrieved],
+        citations=citations,
+    )
 
 
 CASES = [
-    EvalCase("f1", "Wat is ANNA?", "nl", "factual", True, gold=("altijd  nagaan",),
-             must_all=("nagaan",)),
-    EvalCase("f2", "Know yourself?", "en", "quote", True, gold=("\u2018Ken jezelf",),
-             must_any=("jezelf", "uzelf")),
+    EvalCase(
+        "f1", "Wat is ANNA?", "nl", "factual", True, gold=("altijd  nagaan",), must_all=("nagaan",)
+    ),
+    EvalCase(
+        "f2",
+        "Know yourself?",
+        "en",
+        "quote",
+        True,
+        gold=("\u2018Ken jezelf",),
+        must_any=("jezelf", "uzelf"),
+    ),
     EvalCase("f3", "Wat is gunnen?", "nl", "paraphrase", True, gold=("belangeloos",)),
     EvalCase("o1", "Weather?", "en", "out_of_scope", False),
     EvalCase("o2", "Het weer?", "nl", "out_of_scope", False),
 ]
 RECORDS = [
-    rec("f1", CASES[0], "Altijd nagaan [1].", False, 100, [OTHER, ANNA], [cite(1, "altijd nagaan", ANNA)]),
-    rec("f2", CASES[1], "Build no fence [1].", False, 200, [KEN, OTHER], [cite(1, "Zet geen hek", OTHER)]),
+    rec(
+        "f1",
+        CASES[0],
+        "Altijd nagaan [1].",
+        False,
+        100,
+        [OTHER, ANNA],
+        [cite(1, "altijd nagaan", ANNA)],
+    ),
+    rec(
+        "f2",
+        CASES[1],
+        "Build no fence [1].",
+        False,
+        200,
+        [KEN, OTHER],
+        [cite(1, "Zet geen hek", OTHER)],
+    ),
     rec("f3", CASES[2], "Dat staat er niet in.", True, 300, [OTHER, KEN], []),
     rec("o1", CASES[3], "Not in the letter.", True, 400, [OTHER], []),
     rec("o2", CASES[4], "Zonnig [1].", False, 500, [OTHER], [cite(1, INVALID, OTHER)]),
@@ -56,8 +95,13 @@ def metrics() -> dict[str, Any]:
 
 def test_retrieval_over_answerable_cases_with_gold(metrics: dict[str, Any]) -> None:
     # first gold ranks: f1 → 2, f2 → 1, f3 → none
-    assert metrics["retrieval"] == {"n": 3, "hit@1": 0.3333, "hit@3": 0.6667, "hit@5": 0.6667,
-                                    "mrr": 0.5}
+    assert metrics["retrieval"] == {
+        "n": 3,
+        "hit@1": 0.3333,
+        "hit@3": 0.6667,
+        "hit@5": 0.6667,
+        "mrr": 0.5,
+    }
 
 
 def test_citation_metrics(metrics: dict[str, Any]) -> None:
@@ -104,8 +148,12 @@ def test_flatten_and_tables(metrics: dict[str, Any]) -> None:
     assert "citations.invalid" not in flat
     table = format_table(metrics)
     assert "hit@1 0.33" in table and "67% (2/3)" in table and "Per type:" in table
-    baselines = {"bm25": {"label": "BM25", "retrieval": {"n": 3, "hit@1": 1.0, "hit@3": 1.0,
-                                                         "hit@5": 1.0, "mrr": 1.0}}}
+    baselines = {
+        "bm25": {
+            "label": "BM25",
+            "retrieval": {"n": 3, "hit@1": 1.0, "hit@3": 1.0, "hit@5": 1.0, "mrr": 1.0},
+        }
+    }
     comparison = format_comparison(metrics, baselines).splitlines()
     assert comparison[0].split() == ["retriever", "n", "hit@1", "hit@3", "hit@5", "MRR"]
     assert comparison[2].split()[:3] == ["recept-assistent", "3", "0.33"]

@@ -13,37 +13,75 @@ from evals.runner import EvalRecord
 NASTY = "<script>alert('x')</script> & \"Ken jezelf\""
 CASES = [
     EvalCase("ok", "Wat is ANNA?", "nl", "factual", True, gold=("altijd nagaan",)),
-    EvalCase("bad", NASTY, "en", "quote", True, gold=("Ken jezelf",), must_all=("jezelf",),
-             history=({"role": "user", "content": "eerder <b>vet</b>"},)),
+    EvalCase(
+        "bad",
+        NASTY,
+        "en",
+        "quote",
+        True,
+        gold=("Ken jezelf",),
+        must_all=("jezelf",),
+        history=({"role": "user", "content": "eerder <b>vet</b>"},),
+    ),
     EvalCase("oos", "Het weer?", "nl", "out_of_scope", False),
 ]
 ANNA = "ANNA (altijd nagaan, nooit aannemen)"
 RECORDS = [
-    EvalRecord("ok", "factual", "nl", "Wat is ANNA?", "Altijd nagaan [1].", False, 10.0,
-               retrieved=[{"text": ANNA, "section": "ingredient: Check", "score": 1.0}],
-               citations=[{"n": 1, "section": "ingredient: Check", "quote": "altijd nagaan",
-                           "passage": ANNA}]),
-    EvalRecord("bad", "quote", "en", NASTY, "Answer with <i>markup</i> [1].", False, 20.0,
-               retrieved=[{"text": "Doen.", "section": "ingredient: Doen", "score": 0.5},
-                          {"text": "Ken jezelf.", "section": "ingredient: Ken jezelf",
-                           "score": 0.4}],
-               citations=[{"n": 1, "section": "ingredient: Doen", "quote": "<verzonnen>",
-                           "passage": "Doen."}]),
-    EvalRecord("oos", "out_of_scope", "nl", "Het weer?", "Dat staat niet in het recept.", True,
-               5.0),
+    EvalRecord(
+        "ok",
+        "factual",
+        "nl",
+        "Wat is ANNA?",
+        "Altijd nagaan [1].",
+        False,
+        10.0,
+        retrieved=[{"text": ANNA, "section": "ingredient: Check", "score": 1.0}],
+        citations=[
+            {"n": 1, "section": "ingredient: Check", "quote": "altijd nagaan", "passage": ANNA}
+        ],
+    ),
+    EvalRecord(
+        "bad",
+        "quote",
+        "en",
+        NASTY,
+        "Answer with <i>markup</i> [1].",
+        False,
+        20.0,
+        retrieved=[
+            {"text": "Doen.", "section": "ingredient: Doen", "score": 0.5},
+            {"text": "Ken jezelf.", "section": "ingredient: Ken jezelf", "score": 0.4},
+        ],
+        citations=[
+            {"n": 1, "section": "ingredient: Doen", "quote": "<verzonnen>", "passage": "Doen."}
+        ],
+    ),
+    EvalRecord(
+        "oos", "out_of_scope", "nl", "Het weer?", "Dat staat niet in het recept.", True, 5.0
+    ),
 ]
 BASELINES = {
-    "bm25": {"label": "BM25 zonder stemming (1000/200)", "chunks": 9,
-             "retrieval": {"n": 2, "hit@1": 0.5, "hit@3": 1.0, "hit@5": 1.0, "mrr": 0.75},
-             "rankings": {"ok": ["..."]}},
+    "bm25": {
+        "label": "BM25 zonder stemming (1000/200)",
+        "chunks": 9,
+        "retrieval": {"n": 2, "hit@1": 0.5, "hit@3": 1.0, "hit@5": 1.0, "mrr": 0.75},
+        "rankings": {"ok": ["..."]},
+    },
 }
 
 
 def test_report_files(tmp_path: Path) -> None:
     metrics = compute_metrics(RECORDS, CASES, lambda q: q != "<verzonnen>")
-    metrics["model_judged"] = {"label": "model-judged", "model": "nep", "faithfulness": 0.5,
-                               "faithfulness_n": 2, "answer_relevance": 4.0, "relevance_n": 2,
-                               "unparsed": 0, "per_case": {}}
+    metrics["model_judged"] = {
+        "label": "model-judged",
+        "model": "nep",
+        "faithfulness": 0.5,
+        "faithfulness_n": 2,
+        "answer_relevance": 4.0,
+        "relevance_n": 2,
+        "unparsed": 0,
+        "per_case": {},
+    }
     paths = write_report(tmp_path / "rapport", metrics, RECORDS, CASES, BASELINES)
     assert set(paths) == {"metrics", "markdown", "html", "chart"}
 

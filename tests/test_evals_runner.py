@@ -12,8 +12,17 @@ from recept.schema import Answer, Chunk, Citation, Message, Passage
 
 
 def chunk(i: int, text: str, title: str = "") -> Chunk:
-    return Chunk(f"c{i}", "doc", "ingredient", title or f"T{i}", i * 100, i * 100 + len(text),
-                 text, text, f"h{i}")
+    return Chunk(
+        f"c{i}",
+        "doc",
+        "ingredient",
+        title or f"T{i}",
+        i * 100,
+        i * 100 + len(text),
+        text,
+        text,
+        f"h{i}",
+    )
 
 
 CHUNKS = [chunk(i, f"Passage nummer {i}.") for i in range(8)]
@@ -40,8 +49,14 @@ def fake_ask(question: str, history: Sequence[Message]) -> Answer:
 
 CASES = [
     EvalCase("a", "Vraag A", "nl", "factual", True, gold=("nummer 2",)),
-    EvalCase("b", "Vraag B", "en", "followup", True,
-             history=({"role": "user", "content": "eerst"}, {"role": "assistant", "content": "ok"})),
+    EvalCase(
+        "b",
+        "Vraag B",
+        "en",
+        "followup",
+        True,
+        history=({"role": "user", "content": "eerst"}, {"role": "assistant", "content": "ok"}),
+    ),
     EvalCase("c", "te lang", "nl", "out_of_scope", False),
 ]
 
@@ -54,7 +69,10 @@ def test_records_hold_what_metrics_need() -> None:
     assert (a.id, a.type, a.lang, a.refused, a.latency_ms) == ("a", "factual", "nl", False, 42.0)
     assert len(a.retrieved) >= 5
     assert a.retrieved[0] == {
-        "text": "Passage nummer 0.", "section": "ingredient: T0", "score": 1.0, "rank": 1,
+        "text": "Passage nummer 0.",
+        "section": "ingredient: T0",
+        "score": 1.0,
+        "rank": 1,
         "chunk_id": "c0",
     }
     assert a.citations[0]["n"] == 1

@@ -84,7 +84,10 @@ def test_invented_quote_is_removed_with_its_sentence() -> None:
 
 
 def test_invented_list_item_goes_but_the_list_stays() -> None:
-    text = f'Drie dingen: "Neem verantwoordelijkheid" [9], "{INVENTED}" [1] en "Niemand kan alles" [3].'
+    text = (
+        f'Drie dingen: "Neem verantwoordelijkheid" [9], "{INVENTED}" [1] '
+        'en "Niemand kan alles" [3].'
+    )
     passages = [
         *PASSAGES[:2],
         corpus_passage(3, "Ken jezelf", "Niemand kan alles"),
@@ -175,9 +178,8 @@ def test_quote_variants_are_forgiven_but_not_changed_words() -> None:
         'Dus "investeer in relaties" [2].',
         PASSAGES,
     )
-    assert d.text == (
-        "- “Bouw aan onderlinge relaties” [1]\n- 'Stap over je eigen schaduw heen' [2]\n\nDus."
-    )
+    # the paraphrase in quotes goes, and "Dus." with it (too little left to stand alone)
+    assert d.text == "- “Bouw aan onderlinge relaties” [1]\n- 'Stap over je eigen schaduw heen' [2]"
     assert_grounded(d)
 
 
@@ -228,7 +230,7 @@ _REAL = [
     "ten behoeve van anderen en het grotere geheel",
 ]
 _FAKE = [INVENTED, "gemeenten moeten fuseren", "Bouw aan onderlinge ruzies", "geld is alles"]
-_JUNK = st.text(alphabet='ab "\u201c\u201d\u201e\'[]19,.<>/\n-:*', max_size=12)
+_JUNK = st.text(alphabet="ab \"\u201c\u201d\u201e'[]19,.<>/\n-:*", max_size=12)
 
 
 @st.composite
@@ -249,7 +251,7 @@ def llm_text(draw: st.DrawFn) -> str:
     return " ".join(parts)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(llm_text())
 def test_property_every_surviving_citation_is_verbatim(text: str) -> None:
     d = parse_answer(text, PASSAGES)

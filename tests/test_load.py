@@ -1,0 +1,207 @@
+"""Load: 50 concurrent conversations of 3 turns against a real `recept serve` process.
+
+Every request goes through gradio_client to the app's ``/chat`` endpoint
+(``predict(question, history) -> (markdown, sources html, citations)``). Zero errors are
+allowed, and every citation must be verbatim in the corpus. Latency percentiles and
+throughput go to ``bench/results/load.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import pytest
+from conftest import CORPUS_FILE
+
+from ingest.loaders import MB, load_document
+from recept.settings import Settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.model]
+
+PROJECT = Path(__file__).resolve().parents[1]
+RECEPT = Path(sys.executable).with_name("recept")
+RESULTS = PROJECT / "bench" / "results" / "load.json"
+CONVERSATIONS = 50
+TURNS = 3
+READY_S = 240.0  # model load + index open on a busy 2-core machine
+GLOBAL_S = 420.0  # all 150 requests
+
+FIRST_QUESTIONS = (
+    "Wat betekent Gunnen?",
+    "Hoe betrek ik de gemeenteraad vroeg bij regionale samenwerking?",
+    "Wat is ANNA?",
+    "Wie organiseerde de conferentie Sterke gemeenten, sterke regio's?",
+    "Welk kenmerk heeft de brief?",
+    "Wat zegt het recept over vertrouwen tussen gemeenten?",
+    "How should municipalities deal with a crisis according to the recipe?",
+    "Wat vindt het recept van fusies van gemeenten?",
+    "Hoeveel deelnemers waren er bij de conferentie?",
+    "Wat is de rol van de provincie volgens het recept?",
+)
+FOLLOW_UPS = (
+    ("En wat is het volgende ingrediënt?", "Kun je dat in één zin samenvatten?"),
+    ("Kun je daar een voorbeeld van geven?", "Welk citaat past daarbij?"),
+    ("Wat zegt de brief daar verder over?", "En wat is het vorige ingrediënt?"),
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """A `recept serve` process and a sampler of its peak memory."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+        self.proc = proc
+        self.url = url
+        self.log = log
+        self.peak_rss = 0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        try:
+            ps = psutil.Process(self.proc.pid)
+            while not self._stop.wait(0.25):
+                self.peak_rss = max(self.peak_rss, ps.memory_info().rss)
+        except psutil.Error:
+            return
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path: Path, indexed_settings: Settings) -> Iterator[Server]:
+    data = tmp_path / "data"
+    # The session's index (link_models + ingest of the corpus), copied so nothing is shared.
+    shutil.copytree(indexed_settings.data_path, data, symlinks=True)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(RECEPT), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "RECEPT_DATA_DIR": str(data), "RECEPT_CONCURRENCY": "8"},
+        )
+    server = Server(proc, f"http://127.0.0.1:{port}/", log)
+    try:
+        deadline = time.monotonic() + READY_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"recept serve exited: {log.read_text()[-2000:]}")
+            if "draait op" in log.read_text():
+                try:
+                    if httpx.get(server.url, timeout=5).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"recept serve not ready within {READY_S:.0f} s: {log.read_text()}")
+            time.sleep(0.5)
+        yield server
+    finally:
+        server.stop()
+
+
+def conversation(url: str, index: int, latencies: list[float]) -> list[dict[str, Any]]:
+    """Three turns with growing history; returns every citation the server gave."""
+    from gradio_client import Client
+
+    client = Client(
+        url, verbose=False, download_files=False, analytics_enabled=False, max_workers=2
+    )
+    history: list[dict[str, str]] = []
+    citations: list[dict[str, Any]] = []
+    questions = [
+        FIRST_QUESTIONS[index % len(FIRST_QUESTIONS)],
+        *FOLLOW_UPS[index % len(FOLLOW_UPS)],
+    ]
+    for question in questions[:TURNS]:
+        t0 = time.perf_counter()
+        text, sources, cites = client.predict(question, history, api_name="/chat")
+        latencies.append(time.perf_counter() - t0)
+        assert isinstance(text, str) and text.strip(), question
+        assert isinstance(sources, str)
+        citations.extend(cites)
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": text}]
+    client.close()
+    return citations
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def test_fifty_concurrent_conversations(served: Server) -> None:
+    source = load_document(CORPUS_FILE, max_bytes=10 * MB)
+    latencies: list[float] = []
+    t0 = time.perf_counter()
+    pool = ThreadPoolExecutor(max_workers=CONVERSATIONS)
+    futures = [pool.submit(conversation, served.url, i, latencies) for i in range(CONVERSATIONS)]
+    done, pending = wait(futures, timeout=GLOBAL_S, return_when=FIRST_EXCEPTION)
+    wall = time.perf_counter() - t0
+    pool.shutdown(wait=False, cancel_futures=True)
+
+    errors = [repr(f.exception()) for f in done if f.exception() is not None]
+    requests = len(latencies)
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "conversations": CONVERSATIONS,
+        "turns": TURNS,
+        "requests_ok": requests,
+        "errors": len(errors) + len(pending),
+        "wall_s": round(wall, 2),
+        "throughput_rps": round(requests / wall, 2) if wall else 0.0,
+        "latency_p50_s": round(percentile(latencies, 0.50), 3) if latencies else None,
+        "latency_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
+        "latency_max_s": round(max(latencies), 3) if latencies else None,
+        "server_peak_rss_mb": round(served.peak_rss / MB, 1),
+        "server_concurrency": 8,
+        "cpu_count": os.cpu_count(),
+        "load_avg_1m_after": round(os.getloadavg()[0], 2),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+    assert not pending, f"{len(pending)} conversations unfinished after {GLOBAL_S:.0f} s"
+    assert not errors, errors[:3]
+    assert requests == CONVERSATIONS * TURNS
+
+    bad = [
+        c
+        for f in done
+        for c in f.result()
+        if c["doc_id"] != source.doc_id or source.text[c["start"] : c["end"]] != c["quote"]
+    ]
+    assert not bad, bad[:3]
+    assert served.proc.poll() is None, "the server died under load"
