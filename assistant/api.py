@@ -17,7 +17,7 @@ from assistant.bm25 import fold
 from assistant.compose import Draft, compose_answer, compose_refusal
 from assistant.followup import resolve_followup
 from assistant.language import detect_language, question_intent
-from assistant.refusal import RefusalPolicy, refusal_features
+from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
 from assistant.retrieve import HybridRetriever
 from ingest.embedder import Embedder, load_embedder
 from ingest.pipeline import index_state
@@ -70,6 +70,7 @@ class Assistant:
         self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
         self.llm = llm  # an assistant.llm.LLMEngine or None
         self._corpus_folded = fold(" ".join(documents.values()))
+        self._off_topic = retriever.embedder.embed_documents(list(OFF_TOPIC))
 
     @classmethod
     def from_settings(
@@ -121,11 +122,15 @@ class Assistant:
     # --- answering ----------------------------------------------------------------------
 
     def retrieve(
-        self, question: str, history: Sequence[Message] = (), timings: dict[str, float] | None = None
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        timings: dict[str, float] | None = None,
+        qvec: Sequence[float] | None = None,
     ) -> tuple[str, list[Passage]]:
         """(search query, ranked passages) for a question in its conversation."""
         query, boost = resolve_followup(question, history, self.retriever.chunks)
-        passages = self.retriever.search(query, self.settings.top_k, timings)
+        passages = self.retriever.search(query, self.settings.top_k, timings, qvec=qvec)
         if boost:
             # The section the follow-up points at ("the next one") goes first.
             by_id = {p.chunk.id: p for p in passages}
@@ -160,10 +165,12 @@ class Assistant:
                 engine="motion", timings=timings, notes=["motie-concept"],
             )
             return
-        query, passages = self.retrieve(q, history, timings)
+        query, _ = resolve_followup(q, history, self.retriever.chunks)
+        qvec = self.retriever.embedder.embed_query(query)
+        query, passages = self.retrieve(q, history, timings, qvec=qvec)
         t1 = time.perf_counter()
         timings["retrieve"] = (t1 - t0) * 1000
-        feats = refusal_features(q, passages, self._corpus_folded)
+        feats = refusal_features(q, passages, qvec, self._off_topic)
         base = dict(question=q, passages=passages, language=lang, search_query=query)
         if not passages or self.refusal.refuse(feats):
             sugg = [p.chunk.title for p in passages if p.chunk.kind == "ingredient"][:3]
@@ -171,7 +178,7 @@ class Assistant:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=draft.text, citations=[], refused=True, engine="extractive",
                          timings=timings, suggestions=draft.suggestions,
-                         notes=[f"refusal: {feats}"], **base)  # type: ignore[arg-type]
+                         notes=["weigering: " + "; ".join(self.refusal.reasons(feats)), str(feats)], **base)  # type: ignore[arg-type]
             return
         notes: list[str] = []
         if self.llm is not None:

@@ -137,9 +137,16 @@ class HybridRetriever:
         self.dense_excluded = {c.id for c in self.chunks if not dense_ok(c)}
         self.skip = {c.id for c in self.chunks if is_low_value(c)}
 
-    def search(self, query: str, k: int, timings: dict[str, float] | None = None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int,
+        timings: dict[str, float] | None = None,
+        qvec: Sequence[float] | None = None,
+    ) -> list[Passage]:
         t0 = time.perf_counter()
-        qvec = self.embedder.embed_query(query)
+        if qvec is None:
+            qvec = self.embedder.embed_query(query)
         t1 = time.perf_counter()
         dense_hits = self.store.query(qvec, self.candidates)
         t2 = time.perf_counter()

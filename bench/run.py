@@ -741,7 +741,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"{_f(_get(r, 'cold_serve', 'peak_rss_mb'), ' MB')} |",
         f"| `recept serve` launch → first `/chat` answer | "
         f"{_f(_get(r, 'cold_serve', 'launch_to_first_answer_s'))} | |",
-        f"| this process after 1× (model + index + 50 questions) | | "
+        f"| this process after 1× (model + index + {r['settings']['questions']} questions) | | "
         f"{_f(r.get('peak_rss_mb_after_1x'), ' MB')} |",
         f"| this process overall (all tiers + LangChain) | | "
         f"{_f(r.get('peak_rss_mb_overall'), ' MB')} |",

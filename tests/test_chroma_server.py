@@ -35,6 +35,7 @@ CHROMA = Path(sys.executable).with_name("chroma")
 STARTUP_S = 60.0
 # How long a question may take to fail once the server is gone or hung.
 FAIL_WITHIN_S = 30.0
+HUNG_WITHIN_S = 20.0  # a hung server: one timed-out request (≈10 s proposed) must end it
 
 
 def free_port() -> int:
@@ -195,8 +196,8 @@ def test_hung_server_gives_store_error_within_bounded_time(chroma_server: Chroma
 
     chroma_server.proc.send_signal(signal.SIGSTOP)  # alive, accepts TCP, never answers
     try:
-        done, result = within(FAIL_WITHIN_S, lambda: assistant.ask("Wat is Doen?"))
+        done, result = within(HUNG_WITHIN_S, lambda: assistant.ask("Wat is Doen?"))
     finally:
         chroma_server.stop()  # also frees the hung thread (its connection is reset)
-    assert done, f"a question hung for more than {FAIL_WITHIN_S:.0f} s on a stopped server"
+    assert done, f"a question hung for more than {HUNG_WITHIN_S:.0f} s on a stopped server"
     assert isinstance(result, ReceptError), result

@@ -370,6 +370,9 @@ def test_kill_9_during_ingest_leaves_old_index_answering(
     catalog = ChromaCatalog.from_settings(settings)
     active = catalog.active()
     assert active is not None and set(active.manifest["documents"]) == {"recept-voor-de-toekomst"}
+    # The kill really hit mid-build: a half-filled build exists, and it is not the active one.
+    partial = [n for n in catalog.build_names() if n != active.name]
+    assert len(partial) == 1
     assistant = Assistant.from_settings(settings, embedder=e5_embedder)
     answer = assistant.ask("Wat betekent Gunnen?")
     assert not answer.refused and answer.citations

@@ -133,7 +133,7 @@ def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blo
     app = gr.Blocks(title=TITLE, analytics_enabled=False)
     with app:
         gr.HTML(HEADER, padding=False)
-        status = gr.HTML("", elem_id="status", padding=False)
+        status = gr.HTML("", elem_id="status", padding=False, visible=False)
         with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
             with gr.Tab("Vragen", id="chat", elem_id="tab-chat"):
                 chat = build_chat_tab(chat_ctrl)
@@ -152,12 +152,12 @@ def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blo
             api_visibility="private",
         ).then(**chat.ask_kwargs())
 
-        def on_load() -> tuple[str, str, str]:
+        def on_load() -> tuple[Any, str, str]:
             problem = holder.status()
             if problem:
-                return problem, problem, ""
+                return gr.HTML(problem, visible=True), problem, ""
             facts, cards = browser_ctrl.overview()
-            return "", facts, cards
+            return gr.HTML("", visible=False), facts, cards
 
         app.load(on_load, outputs=[status, browser.facts, browser.cards], api_visibility="private")
     return app

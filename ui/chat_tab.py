@@ -185,29 +185,34 @@ class ChatController:
 
     # --- feedback ----------------------------------------------------------------------
 
-    def _write(self, rec: Mapping[str, Any], rating: str, comment: str) -> None:
+    def _write(self, rec: Mapping[str, Any], rating: str, comment: str | None) -> None:
         self.feedback.append(
             make_record(
                 rec["question"], rec["answer"], rec["citations"], rating, comment, rec["history"]
             )
         )
 
-    def rate_last(self, rating: str, comment: str, session: ChatSession) -> str:
+    def rate_last(self, rating: str, comment: str | None, session: ChatSession) -> str:
         """The 👍/👎 buttons: rate the latest answer. Returns the (cleared) comment box."""
         if session is None or session.last is None:
             gr.Warning("Er is nog geen antwoord om te beoordelen.", title="Let op")
-            return comment
+            return comment or ""
         self._write(session.records[session.last], rating, comment)
         gr.Info("Bedankt voor uw feedback!", title="Feedback")
         return ""
 
-    def on_like(self, comment: str, session: ChatSession, data: gr.LikeData) -> str:
+    def on_like(self, comment: str | None, session: ChatSession, data: gr.LikeData) -> str:
         """The chatbot's own thumbs on any answer in the conversation."""
         index = data.index if isinstance(data.index, int) else data.index[0]
         rec = session.records.get(index) if session is not None else None
         if rec is None:
-            return comment
-        rating = "up" if data.liked is True or data.liked == "Like" else "down"
+            return comment or ""
+        if data.liked in (True, "Like"):
+            rating = "up"
+        elif data.liked in (False, "Dislike"):
+            rating = "down"
+        else:  # a thumb clicked off again, or another option: nothing to record
+            return comment or ""
         self._write(rec, rating, comment)
         gr.Info("Bedankt voor uw feedback!", title="Feedback")
         return ""

@@ -28,7 +28,7 @@ def make_record(
     answer: str,
     citations: Sequence[Citation | dict[str, Any]],
     rating: str,
-    comment: str = "",
+    comment: str | None = "",
     history: Sequence[dict[str, str]] = (),
     *,
     now: datetime | None = None,
@@ -47,7 +47,7 @@ def make_record(
         "answer": answer,
         "citations": [c if isinstance(c, dict) else asdict(c) for c in citations],
         "rating": rating,
-        "comment": comment.strip()[:MAX_COMMENT_CHARS],
+        "comment": (comment or "").strip()[:MAX_COMMENT_CHARS],
         "time": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
         "history": [
             {"role": str(m.get("role", "")), "content": str(m.get("content", ""))} for m in history

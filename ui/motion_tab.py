@@ -167,7 +167,7 @@ def build_motion_tab(controller: MotionController) -> MotionTab:
             draft = gr.Markdown(
                 "*Het concept verschijnt hier.*", elem_id="motie-concept", latex_delimiters=[]
             )
-            sources = gr.HTML("", elem_id="motie-bronnen", padding=False)
+            sources = gr.HTML("", elem_id="motie-bronnen", padding=False, max_height=720)
     go.click(
         controller.draft,
         inputs=[request, gemeente, datum, indieners],

@@ -281,10 +281,11 @@ def empty_panel(message: str = "Stel een vraag; de bronnen verschijnen hier.") -
 def notice_html(message: str, kind: str = "fout") -> str:
     """A plain notice box (errors, status), text escaped.
 
-    >>> notice_html("Geen <index>")
-    '<div class="melding fout" role="alert">Geen &lt;index&gt;</div>'
+    >>> notice_html("Geen <index>: `recept ingest`")
+    '<div class="melding fout" role="alert">Geen &lt;index&gt;: <code>recept ingest</code></div>'
     """
-    return f'<div class="melding {esc(kind)}" role="alert">{esc(message)}</div>'
+    text = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", esc(message))
+    return f'<div class="melding {esc(kind)}" role="alert">{text}</div>'
 
 
 def sources_html(
