@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.bm25 import fold
-from assistant.compose import Draft, compose_answer, compose_refusal
+from assistant.compose import compose_answer, compose_refusal
 from assistant.followup import resolve_followup
 from assistant.language import detect_language, question_intent
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
@@ -126,10 +126,16 @@ class Assistant:
         question: str,
         history: Sequence[Message] = (),
         timings: dict[str, float] | None = None,
-        qvec: Sequence[float] | None = None,
     ) -> tuple[str, list[Passage]]:
         """(search query, ranked passages) for a question in its conversation."""
+        query, _, passages = self._search(question, history, timings)
+        return query, passages
+
+    def _search(
+        self, question: str, history: Sequence[Message], timings: dict[str, float] | None
+    ) -> tuple[str, list[float], list[Passage]]:
         query, boost = resolve_followup(question, history, self.retriever.chunks)
+        qvec = self.retriever.embedder.embed_query(query)
         passages = self.retriever.search(query, self.settings.top_k, timings, qvec=qvec)
         if boost:
             # The section the follow-up points at ("the next one") goes first.
@@ -138,12 +144,12 @@ class Assistant:
             rest = [p for p in passages if p.chunk.id != boost.id]
             passages = [first, *rest][: self.settings.top_k]
             passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
-        return query, passages
+        return query, qvec, passages
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         answer: Answer | None = None
-        for answer in self.ask_stream(question, history):
-            pass
+        for snapshot in self.ask_stream(question, history):
+            answer = snapshot
         assert answer is not None
         return answer
 
@@ -154,49 +160,46 @@ class Assistant:
         lang = detect_language(q)
         intent = question_intent(q)
         timings: dict[str, float] = {}
-        if intent == "motion":
-            motion = self.draft_motion(q, history=history)
-            from assistant.motion import motion_to_markdown
-
-            timings["total"] = (time.perf_counter() - t0) * 1000
-            yield Answer(
-                question=q, text=motion_to_markdown(motion, markers=True),
-                citations=motion.citations, passages=[], refused=False, language=lang,
-                engine="motion", timings=timings, notes=["motie-concept"],
-            )
-            return
-        query, _ = resolve_followup(q, history, self.retriever.chunks)
-        qvec = self.retriever.embedder.embed_query(query)
-        query, passages = self.retrieve(q, history, timings, qvec=qvec)
+        query, qvec, passages = self._search(q, history, timings)
         t1 = time.perf_counter()
         timings["retrieve"] = (t1 - t0) * 1000
+
+        def answer(text: str, citations: list[Citation], engine: str, **kw: Any) -> Answer:
+            timings["total"] = (time.perf_counter() - t0) * 1000
+            return Answer(
+                question=q, text=text, citations=citations, passages=passages,
+                refused=kw.pop("refused", False), language=lang, engine=engine,
+                timings=dict(timings), search_query=query, **kw,
+            )  # fmt: skip
+
+        if intent == "motion":
+            from assistant.motion import draft_motion, motion_to_markdown
+
+            motion = draft_motion(q, passages, self.retriever.chunks)
+            text = motion_to_markdown(motion, markers=True)
+            yield answer(text, motion.citations, "motion", notes=["motie-concept"])
+            return
         feats = refusal_features(q, passages, qvec, self._off_topic)
-        base = dict(question=q, passages=passages, language=lang, search_query=query)
         if not passages or self.refusal.refuse(feats):
             sugg = [p.chunk.title for p in passages if p.chunk.kind == "ingredient"][:3]
-            draft = compose_refusal(lang, sugg)
-            timings["total"] = (time.perf_counter() - t0) * 1000
-            yield Answer(text=draft.text, citations=[], refused=True, engine="extractive",
-                         timings=timings, suggestions=draft.suggestions,
-                         notes=["weigering: " + "; ".join(self.refusal.reasons(feats)), str(feats)], **base)  # type: ignore[arg-type]
+            refusal = compose_refusal(lang, sugg)
+            reasons = "weigering: " + "; ".join(self.refusal.reasons(feats))
+            yield answer(refusal.text, [], "extractive", refused=True,
+                         suggestions=refusal.suggestions, notes=[reasons, str(feats)])  # fmt: skip
             return
         notes: list[str] = []
         if self.llm is not None:
             try:
                 for snap in self.llm.stream(q, passages, history, lang):
-                    timings["total"] = (time.perf_counter() - t0) * 1000
-                    yield Answer(text=snap.text, citations=snap.citations, refused=False,
-                                 engine=self.llm.name, timings=dict(timings),
-                                 notes=list(snap.dropped), **base)  # type: ignore[arg-type]
+                    yield answer(
+                        snap.text, snap.citations, self.llm.label, notes=list(snap.dropped)
+                    )
                 return
             except LLMError as exc:
                 notes.append(f"LLM-terugval: {exc.message}")
-        draft: Draft = compose_answer(q, lang, intent, passages, corpus_folded=self._corpus_folded)
+        draft = compose_answer(q, lang, intent, passages, corpus_folded=self._corpus_folded)
         timings["compose"] = (time.perf_counter() - t1) * 1000
-        timings["total"] = (time.perf_counter() - t0) * 1000
-        yield Answer(text=draft.text, citations=draft.citations, refused=False,
-                     engine="extractive", timings=timings, notes=notes + draft.notes,
-                     **base)  # type: ignore[arg-type]
+        yield answer(draft.text, draft.citations, "extractive", notes=notes + draft.notes)
 
     # --- motions ------------------------------------------------------------------------
 
@@ -213,6 +216,10 @@ class Assistant:
         req = clean_question(request, self.settings.max_question_chars)
         _, passages = self.retrieve(req, history)
         return draft_motion(
-            req, passages, self.retriever.chunks,
-            gemeente=gemeente, vergaderdatum=vergaderdatum, indieners=list(indieners),
+            req,
+            passages,
+            self.retriever.chunks,
+            gemeente=gemeente,
+            vergaderdatum=vergaderdatum,
+            indieners=list(indieners),
         )

@@ -171,7 +171,7 @@ def compose_answer(
                 lines.append(f"The quote is by **{q_chunk.speaker}**{role} {m2}".rstrip() + ":")
             else:
                 lines.append(f"Het citaat is van **{q_chunk.speaker}**{role} {m2}".rstrip() + ":")
-            lines.append(f"> \"{display(quote).strip(chr(39))}\" {m1}")
+            lines.append(f'> "{display(quote).strip(chr(39))}" {m1}')
             return Draft("\n\n".join(lines), cites.items, notes=notes)
 
     ingredients = [p for p in passages[:3] if p.chunk.kind == "ingredient"]
@@ -191,7 +191,8 @@ def compose_answer(
             lead = (
                 f"De ingrediënten {_join_titles(titles, lang)} uit het recept passen hier het best."
                 if many
-                else f"Het ingrediënt {_join_titles(titles, lang)} uit het recept past hier het best."
+                else f"Het ingrediënt {_join_titles(titles, lang)} uit het recept past hier "
+                "het best."
             )
         lines.append(lead)
         for p in primary:
@@ -201,7 +202,7 @@ def compose_answer(
                 if en
                 else f"Wat **{p.chunk.title}** zegt:"
             )
-            steps = [f"{i}. \"{display(s)}\" {cites.add(p.chunk, s)}" for i, s in enumerate(sents, 1)]
+            steps = [f'{i}. "{display(s)}" {cites.add(p.chunk, s)}' for i, s in enumerate(sents, 1)]
             lines.append(head + "\n\n" + "\n".join(steps))
         situation = situation_not_in_corpus(question, corpus_folded) if intent == "apply" else ""
         if situation:
@@ -214,7 +215,9 @@ def compose_answer(
             )
         used = {p.chunk.id for p in primary}
         related = [
-            p.chunk.title for p in passages[:6] if p.chunk.kind == "ingredient" and p.chunk.id not in used
+            p.chunk.title
+            for p in passages[:6]
+            if p.chunk.kind == "ingredient" and p.chunk.id not in used
         ][:3]
         if related:
             lines.append(
@@ -225,7 +228,9 @@ def compose_answer(
         return Draft("\n\n".join(lines), cites.items, notes=notes)
 
     # Facts and everything else: the sentence(s) that hold the answer, from the best passages.
-    picked: list[tuple[Chunk, list[str]]] = [(top, best_sentences(top, question, 1 if intent == "factual" else 2))]
+    picked: list[tuple[Chunk, list[str]]] = [
+        (top, best_sentences(top, question, 1 if intent == "factual" else 2))
+    ]
     q_tokens = set(tokenize(question))
     covered = set().union(*(set(tokenize(s)) for s in picked[0][1]))
     for p in passages[1:3]:
@@ -237,13 +242,19 @@ def compose_answer(
             picked.append((p.chunk, sent))
             covered |= new
     for chunk, sents in picked:
-        where = f"{_label(chunk.kind, lang)}: {chunk.title}" if chunk.kind not in ("letter", "letter_meta") else chunk.title
+        where = (
+            f"{_label(chunk.kind, lang)}: {chunk.title}"
+            if chunk.kind not in ("letter", "letter_meta")
+            else chunk.title
+        )
         prefix = "According to the" if en else "Volgens"
-        body = " ".join(f"\"{display(s)}\" {cites.add(chunk, s)}" for s in sents)
+        body = " ".join(f'"{display(s)}" {cites.add(chunk, s)}' for s in sents)
         lines.append(f"{prefix} *{where}*: {body}")
     if top.kind == "ingredient":
         lines.append(
-            (f"This is the ingredient **{top.title}**." if en else f"Dit staat bij het ingrediënt **{top.title}**.")
+            f"This is the ingredient **{top.title}**."
+            if en
+            else f"Dit staat bij het ingrediënt **{top.title}**."
         )
     return Draft("\n\n".join(lines), cites.items, notes=notes)
 

@@ -53,7 +53,11 @@ def resolve_followup(
     mentioned = sections_in(prev_a, chunks) or sections_in(prev_q, chunks)
     step = navigation(question)
     if step and mentioned and mentioned[0].kind == "ingredient":
-        ordinals = {c.ordinal: c for c in chunks if c.kind == "ingredient" and c.doc_id == mentioned[0].doc_id}
+        ordinals = {
+            c.ordinal: c
+            for c in chunks
+            if c.kind == "ingredient" and c.doc_id == mentioned[0].doc_id
+        }
         target = ordinals.get(mentioned[0].ordinal + step)
         if target is not None:
             return f"{question} {target.title}", target

@@ -17,14 +17,125 @@ import re
 from assistant.bm25 import fold
 
 _EN = set(
-    """the a an and or of to is are was were be how what which who whom why when where does do
-    did can could should would i you we my our your their this that these those it in on for
-    with about any there from has have said says according letter recipe ingredient""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "how",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "when",
+        "where",
+        "does",
+        "do",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "i",
+        "you",
+        "we",
+        "my",
+        "our",
+        "your",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "in",
+        "on",
+        "for",
+        "with",
+        "about",
+        "any",
+        "there",
+        "from",
+        "has",
+        "have",
+        "said",
+        "says",
+        "according",
+        "letter",
+        "recipe",
+        "ingredient",
+    ]
 )
 _NL = set(
-    """de het een en of van te is zijn was waren hoe wat welke wie waarom wanneer waar doet doen
-    kan kun kunnen moet moeten ik je jij u we wij mijn onze uw hun dit dat deze die er in op
-    voor met over bij naar als ook niet wel zegt zei staat volgens brief recept ingrediënt""".split()
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "of",
+        "van",
+        "te",
+        "is",
+        "zijn",
+        "was",
+        "waren",
+        "hoe",
+        "wat",
+        "welke",
+        "wie",
+        "waarom",
+        "wanneer",
+        "waar",
+        "doet",
+        "doen",
+        "kan",
+        "kun",
+        "kunnen",
+        "moet",
+        "moeten",
+        "ik",
+        "je",
+        "jij",
+        "u",
+        "we",
+        "wij",
+        "mijn",
+        "onze",
+        "uw",
+        "hun",
+        "dit",
+        "dat",
+        "deze",
+        "die",
+        "er",
+        "in",
+        "op",
+        "voor",
+        "met",
+        "over",
+        "bij",
+        "naar",
+        "als",
+        "ook",
+        "niet",
+        "wel",
+        "zegt",
+        "zei",
+        "staat",
+        "volgens",
+        "brief",
+        "recept",
+        "ingrediënt",
+    ]
 )
 
 
@@ -93,8 +204,7 @@ def is_followup(text: str) -> bool:
     (True, False)
     """
     t = fold(text).strip()
-    content = [w for w in re.findall(r"[^\W\d_]+", t) if w not in _EN and w not in _NL]
-    return bool(_FOLLOWUP.search(t)) or len(content) <= 1
+    return bool(_FOLLOWUP.search(t)) or len(re.findall(r"[^\W\d_]+", t)) <= 3
 
 
 def navigation(text: str) -> int:

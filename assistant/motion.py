@@ -71,10 +71,11 @@ def draft_motion(
         n0 = len(cites.items)
         parts = []
         if sender:
-            parts.append(f"\"{display(sender.text)}\" {cites.add(sender, sender.text)}")
+            parts.append(f'"{display(sender.text)}" {cites.add(sender, sender.text)}')
         if subject_meta:
             parts.append(
-                f"een brief stuurden met als onderwerp \"{display(subject_meta.text).removeprefix('Betreft: ')}\" "
+                "een brief stuurden met als onderwerp "
+                f'"{display(subject_meta.text).removeprefix("Betreft: ")}" '
                 f"{cites.add(subject_meta, subject_meta.text)}"
             )
         extra = []
@@ -89,17 +90,24 @@ def draft_motion(
         n0 = len(cites.items)
         first = body_sentences(letter[0])[0]
         constaterende.append(
-            clause(f"de brief vermeldt: \"{display(first)}\" {cites.add(letter[0], first)};", n0)
+            clause(f'de brief vermeldt: "{display(first)}" {cites.add(letter[0], first)};', n0)
         )
         ask = next(
-            (s for c in letter for s in body_sentences(c) if re.search(r"startpunt|verzoek|vragen u", s)),
+            (
+                s
+                for c in letter
+                for s in body_sentences(c)
+                if re.search(r"startpunt|verzoek|vragen u", s)
+            ),
             "",
         )
         if ask:
             owner = next(c for c in letter if ask in c.text)
             n0 = len(cites.items)
             constaterende.append(
-                clause(f"de brief het recept typeert als \"{display(ask)}\" {cites.add(owner, ask)};", n0)
+                clause(
+                    f'de brief het recept typeert als "{display(ask)}" {cites.add(owner, ask)};', n0
+                )
             )
 
     # Considerations: the ingredients (and quotes) that retrieval found for the subject.
@@ -108,17 +116,23 @@ def draft_motion(
     for ch in ingredients:
         n0 = len(cites.items)
         sents = best_sentences(ch, request, 2)
-        quoted = " ".join(f"\"{display(s)}\" {cites.add(ch, s)}" for s in sents)
+        quoted = " ".join(f'"{display(s)}" {cites.add(ch, s)}' for s in sents)
         overwegende.append(clause(f"het recept als ingrediënt '{ch.title}' noemt: {quoted};", n0))
     quote = next((p.chunk for p in passages[:5] if p.chunk.kind == "quote"), None)
     if quote is not None:
         n0 = len(cites.items)
         q, _ = quote_parts(quote)
         overwegende.append(
-            clause(f"{quote.speaker} ({quote.role}) zei: \"{display(q).strip(chr(39))}\" {cites.add(quote, q)};", n0)
+            clause(
+                f"{quote.speaker} ({quote.role}) zei: "
+                f'"{display(q).strip(chr(39))}" {cites.add(quote, q)};',
+                n0,
+            )
         )
     if not overwegende:
-        overwegende.append(MotionClause("[overweging: het recept bevat geen passage over dit onderwerp];"))
+        overwegende.append(
+            MotionClause("[overweging: het recept bevat geen passage over dit onderwerp];")
+        )
 
     titles = ", ".join(f"'{c.title}'" for c in ingredients) or "[ingrediënten]"
     verzoekt = [
@@ -163,7 +177,7 @@ def motion_to_markdown(m: Motion, *, markers: bool = True) -> str:
     if m.citations:
         out += ["", "**Bronnen**"]
         out += [
-            f"[{c.n}] {c.title} — \"{display(c.quote)}\" (tekens {c.start}–{c.end})"
+            f'[{c.n}] {c.title} — "{display(c.quote)}" (tekens {c.start}–{c.end})'
             for c in m.citations
         ]
     return "\n".join(out)
@@ -191,8 +205,8 @@ def motion_to_docx(m: Motion, path: Path) -> Path:
         doc.add_paragraph(n)
     if m.citations:
         doc.add_heading("Bronnen", level=2)
-        for c in m.citations:
-            doc.add_paragraph(f"[{c.n}] {c.title} — \"{display(c.quote)}\"")
+        for cit in m.citations:
+            doc.add_paragraph(f'[{cit.n}] {cit.title} — "{display(cit.quote)}"')
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

@@ -20,19 +20,22 @@ from dataclasses import dataclass
 
 from assistant.bm25 import fold, tokenize
 from assistant.compose import body_sentences
-from assistant.lexicon import expansions
 from assistant.language import detect_language, question_intent
+from assistant.lexicon import expansions
 from assistant.retrieve import title_matches
 from recept.schema import Passage
 
-_AMOUNT = re.compile(r"\b(?:hoeveel|hoe veel|how much|how many|het aantal|the number of)\s+([^\W\d_]+)", re.I)
+_AMOUNT = re.compile(
+    r"\b(?:hoeveel|hoe veel|how much|how many|het aantal|the number of)\s+([^\W\d_]+)", re.I
+)
 
 
 def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
     """A "how many X" question whose passages hold no number next to X (or a synonym).
 
     >>> from recept.schema import Chunk
-    >>> p = Passage(Chunk("1", "d", "letter", "t", 0, 1, "Wij spraken met 100 deelnemers.", "", ""), 1.0)
+    >>> ch = Chunk("1", "d", "letter", "t", 0, 1, "Wij spraken met 100 deelnemers.", "", "")
+    >>> p = Passage(ch, 1.0)
     >>> amount_missing("Hoeveel deelnemers waren er?", [p]), amount_missing("Hoeveel geld?", [p])
     (False, True)
     """
@@ -46,6 +49,7 @@ def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
             if re.search(r"\d", s) and wanted & set(tokenize(s)):
                 return False
     return True
+
 
 # What a provincial letter about cooperation does not contain, described as passages would be.
 OFF_TOPIC = (
@@ -66,6 +70,7 @@ OFF_TOPIC = (
     "Herindeling en fusies van gemeenten: welke gemeenten samengaan en wanneer.",
     "Standpunten van andere organisaties en landelijke beleidsprogramma's.",
 )
+
 
 @dataclass(frozen=True)
 class Features:

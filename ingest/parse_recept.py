@@ -196,7 +196,7 @@ def _parse_letter(doc_id: str, bl: list[Block]) -> list[Section]:
 
 
 def _quote_at(bl: list[Block], i: int) -> tuple[int, int] | None:
-    """If a quote starts at block i (quote text, then **Name**, then a role line): (name i, end i)."""
+    """(name index, end index) if a quote starts at block i: quote, **Name**, role line."""
     for j in (i + 1, i + 2):
         if j < len(bl) and _NAME_LINE.fullmatch(bl[j].text.strip()):
             if bl[i].heading_level == 0 and not bl[i].text.startswith(("**", "*", "'", '"')):

@@ -8,6 +8,7 @@ Unchanged chunks (same id and content hash, same model and chunker) reuse their 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 import uuid
@@ -263,10 +264,8 @@ class Ingestor:
             self.catalog.activate(build, manifest)
         except BaseException:
             # The old build stays active; the partial one is removed (or by the next ingest).
-            try:
+            with contextlib.suppress(Exception):
                 self.catalog.drop(build)
-            except Exception:
-                pass
             raise
         if active is not None:
             self.catalog.drop(active.name)

@@ -8,17 +8,20 @@ We always pass our own vectors: Chroma's default embedding function would downlo
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ParamSpec, Protocol, TypeVar
 from urllib.parse import urlparse
 
 from recept.errors import StoreError
 from recept.schema import Chunk
 from recept.settings import Settings
 
+P = ParamSpec("P")
+R = TypeVar("R")
 _DOC_PIECE = 100_000  # characters per stored piece of a document's source text
 
 
@@ -56,11 +59,12 @@ def chunk_from_record(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
-def _guard(what: str) -> Any:
+def _guard(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: any Chroma/network failure becomes a StoreError with a Dutch message."""
 
-    def wrap(fn: Any) -> Any:
-        def inner(*args: Any, **kwargs: Any) -> Any:
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def inner(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return fn(*args, **kwargs)
             except StoreError:

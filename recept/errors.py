@@ -1,15 +1,15 @@
 """The project's exceptions. The CLI and UI turn them into one friendly Dutch line.
 
-    ReceptError                    base; ``.message`` is user-facing Dutch text
-    ├── ConfigError                a setting has an invalid value
-    ├── InputError                 a question or request that cannot be handled (empty, too long)
-    ├── DocumentError              a document that cannot be read (empty, binary, encrypted, …)
-    ├── IndexMissingError          no index yet: run `recept ingest`
-    ├── IndexStaleError            index made by another model/format: re-ingest
-    ├── IngestLockedError          another ingest is running
-    ├── ModelError                 the embedding model is missing or fails its checksum
-    ├── StoreError                 the vector store (Chroma) failed or is unreachable
-    └── LLMError                   the LLM backend failed (callers fall back to extractive)
+ReceptError                    base; ``.message`` is user-facing Dutch text
+├── ConfigError                a setting has an invalid value
+├── InputError                 a question or request that cannot be handled (empty, too long)
+├── DocumentError              a document that cannot be read (empty, binary, encrypted, …)
+├── IndexMissingError          no index yet: run `recept ingest`
+├── IndexStaleError            index made by another model/format: re-ingest
+├── IngestLockedError          another ingest is running
+├── ModelError                 the embedding model is missing or fails its checksum
+├── StoreError                 the vector store (Chroma) failed or is unreachable
+└── LLMError                   the LLM backend failed (callers fall back to extractive)
 """
 
 from __future__ import annotations

@@ -37,7 +37,9 @@ class Setting:
 
 REGISTRY: tuple[Setting, ...] = (
     Setting("data_dir", str, "data", "Map voor index, modellen, feedback en logs."),
-    Setting("corpus_dir", str, "corpus", "Map met de brondocumenten die standaard worden ingelezen."),
+    Setting(
+        "corpus_dir", str, "corpus", "Map met de brondocumenten die standaard worden ingelezen."
+    ),
     Setting(
         "embedding_model",
         str,
@@ -62,14 +64,18 @@ REGISTRY: tuple[Setting, ...] = (
         "Drempel (gekalibreerde score) waaronder de assistent zegt dat het recept de vraag "
         "niet beantwoordt. 0 = gebruik de ingebouwde kalibratie.",
     ),
-    Setting("engine", str, "extractive", "Antwoordmotor: 'extractive' (geen LLM), 'ollama' of 'openai'."),
+    Setting(
+        "engine", str, "extractive", "Antwoordmotor: 'extractive' (geen LLM), 'ollama' of 'openai'."
+    ),
     Setting("llm_model", str, "", "Naam van het LLM-model (bij ollama/openai)."),
     Setting("llm_base_url", str, "", "Basis-URL van de LLM-server (Ollama of OpenAI-compatibel)."),
     Setting("llm_api_key", str, "not-needed", "API-sleutel voor een OpenAI-compatibele server."),
     Setting("llm_timeout", float, 30.0, "Seconden voordat de LLM als niet beschikbaar geldt."),
     Setting("host", str, "127.0.0.1", "Adres waarop de web-app luistert."),
     Setting("port", int, 7860, "Poort van de web-app."),
-    Setting("auth", str, "", "Inloggen voor de web-app: 'gebruiker:wachtwoord' of pad naar een bestand."),
+    Setting(
+        "auth", str, "", "Inloggen voor de web-app: 'gebruiker:wachtwoord' of pad naar een bestand."
+    ),
     Setting("concurrency", int, 8, "Aantal gelijktijdige verzoeken dat de web-app verwerkt."),
     Setting("max_file_mb", int, 100, "Grotere documenten worden overgeslagen bij het inlezen."),
 )

@@ -13,10 +13,12 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
-from conftest_model import e5_embedder, e5_model_dir  # noqa: E402, F401  (session fixtures)
+from conftest_model import e5_embedder, e5_model_dir  # noqa: E402  (session fixtures)
 
 from ingest.embedder import SentenceTransformerEmbedder  # noqa: E402
 from recept.settings import Settings  # noqa: E402
+
+__all__ = ["e5_embedder", "e5_model_dir"]
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "corpus"
@@ -65,7 +67,9 @@ def indexed_settings(
 
 
 @pytest.fixture(scope="session")
-def assistant(indexed_settings: Settings, e5_embedder: SentenceTransformerEmbedder) -> Iterator[object]:
+def assistant(
+    indexed_settings: Settings, e5_embedder: SentenceTransformerEmbedder
+) -> Iterator[object]:
     """One Assistant over the real index with the real model, shared by the session."""
     from assistant.api import Assistant
 

@@ -4,6 +4,7 @@ over the real index. Screenshots go to the test's tmp_path and to /tmp/ui-shots/
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from collections.abc import Iterator
@@ -89,6 +90,28 @@ def test_ask_browse_and_draft_a_motion(
         assert "ANNA" in " ".join(page.locator("#bronnen mark").all_inner_texts())
         shot("1-antwoord")
 
+        # An empty question: a Dutch notice under the textbox, the chat untouched.
+        before = page.locator("#chatbot").inner_text()
+        page.fill("#vraag textarea", "   ")
+        page.click("#verstuur")
+        page.wait_for_selector("#chat-melding .melding", timeout=SLOW)
+        assert "invoerveld is leeg" in page.locator("#chat-melding").inner_text()
+        assert page.locator("#chatbot").inner_text() == before
+
+        # Feedback with a comment ends up in <data>/feedback.jsonl.
+        page.get_by_text("Feedback op het laatste antwoord").click()
+        page.fill("#feedback-tekst textarea", "Duidelijk, dank")
+        page.click("#duim-op")
+        page.wait_for_selector("#chat-melding .melding.ok", timeout=SLOW)
+        lines = (tmp_path / "data" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+        rec = json.loads(lines[-1])
+        assert (rec["question"], rec["rating"], rec["comment"]) == (
+            "Wat betekent ANNA?",
+            "up",
+            "Duidelijk, dank",
+        )
+        assert rec["citations"]
+
         # A marker [n] links to its source card and scrolls it into view.
         marker = page.locator('#chatbot a.bronlink[href^="#bron-"]').last
         target = marker.get_attribute("href")
@@ -127,6 +150,18 @@ def test_ask_browse_and_draft_a_motion(
         )
         assert "Wat houdt het ingrediënt 'Gunnen' in" in page.locator("#chatbot").inner_text()
         shot("4-vraag-hierover")
+
+        # An example button asks for a motion in the chat; its sources come from the letter.
+        page.click("#voorbeelden button:has-text('Stel een motie op')")
+        page.wait_for_function(
+            """() => { const m = document.querySelectorAll('#chatbot .message');
+                       return m[m.length - 1].innerText.includes('constaterende dat'); }""",
+            timeout=SLOW,
+        )
+        page.wait_for_function(
+            "() => document.querySelectorAll('#bronnen .bron-kaart').length >= 3", timeout=SLOW
+        )
+        shot("4b-motie-in-chat", full_page=False)
 
         # The motion tab: a draft with "constaterende dat" and downloads.
         page.click("#tab-motie-button")

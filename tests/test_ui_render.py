@@ -280,27 +280,29 @@ def test_chat_streams_snapshots_and_passes_history(tmp_path: Path) -> None:
     ctrl = controller(tmp_path, fake)
     steps = list(ctrl.respond("Wat betekent ANNA?", ChatSession()))
     assert len(steps) == 4  # placeholder, two snapshots, final with sources
-    chat, sources, box, session = steps[-1]
+    chat, sources, box, _, session = steps[-1]
     assert box == "" and "bron-kaart" in sources and '<a href="#bron-1"' in chat[-1]["content"]
     assert [m["role"] for m in chat] == ["user", "assistant"]
     steps = list(ctrl.respond("En verder?", session))
-    session = steps[-1][3]
+    session = steps[-1][4]
     assert fake.seen[1] == [
         {"role": "user", "content": "Wat betekent ANNA?"},
         {"role": "assistant", "content": '"In elke relatie kunnen er misverstanden ontstaan." [1]'},
     ]
-    assert ctrl.rate_last("down", "te kort", session) == ""
+    box, notice = ctrl.rate_last("down", "te kort", session)
+    assert box == "" and "Bedankt" in notice
     rec = json.loads((tmp_path / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert (rec["question"], rec["rating"], rec["comment"]) == ("En verder?", "down", "te kort")
     assert rec["history"] == fake.seen[1] and rec["citations"][0]["n"] == 1
+    assert ctrl.rate_last("up", None, ChatSession())[1].count("nog geen antwoord") == 1
 
 
-def test_chat_input_error_warns_and_keeps_the_chat(tmp_path: Path) -> None:
+def test_chat_input_error_is_a_notice_and_keeps_the_chat(tmp_path: Path) -> None:
     ctrl = controller(tmp_path, FakeAssistant())
-    with pytest.warns(UserWarning, match="leeg"):
-        steps = list(ctrl.respond("   ", ChatSession()))
-    chat, _, box, session = steps[-1]
+    steps = list(ctrl.respond("   ", ChatSession()))
+    chat, _, box, notice, session = steps[-1]
     assert chat == [] and box == "   " and session.history == []
+    assert "invoerveld is leeg" in notice
 
 
 def test_chat_shows_a_missing_index_in_dutch(tmp_path: Path) -> None:
@@ -308,7 +310,7 @@ def test_chat_shows_a_missing_index_in_dutch(tmp_path: Path) -> None:
         raise IndexMissingError()
 
     ctrl = ChatController(missing, lambda: {}, FeedbackLog(tmp_path / "f.jsonl"))
-    chat, panel, _, _ = list(ctrl.respond("Wat betekent ANNA?", ChatSession()))[-1]
+    chat, panel, _, _, _ = list(ctrl.respond("Wat betekent ANNA?", ChatSession()))[-1]
     assert "recept ingest" in chat[-1]["content"] and "recept ingest" in panel
     assert "Traceback" not in chat[-1]["content"]
 
@@ -320,7 +322,7 @@ def test_chat_hides_unexpected_errors(tmp_path: Path) -> None:
             yield
 
     ctrl = controller(tmp_path, Broken())
-    chat, panel, _, _ = list(ctrl.respond("Wat betekent ANNA?", ChatSession()))[-1]
+    chat, panel, _, _, _ = list(ctrl.respond("Wat betekent ANNA?", ChatSession()))[-1]
     assert "geheime details" not in chat[-1]["content"] + panel
     assert "Er ging iets mis" in chat[-1]["content"]
 

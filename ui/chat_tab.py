@@ -30,6 +30,7 @@ EXAMPLES = (
     "Stel een motie op over regionale samenwerking",
 )
 THINKING = "*Even zoeken in het recept…*"
+THANKS = notice_html("Bedankt voor uw feedback! Zo wordt de assistent beter.", "ok")
 UNEXPECTED = "Er ging iets mis bij het beantwoorden. Probeer het nog eens of stel de vraag anders."
 
 # Clicking a marker [n] scrolls its source card into view and makes it blink. One listener
@@ -69,8 +70,10 @@ class ChatSession:
     last: int | None = None  # display index of the latest finished answer
 
 
-# (chatbot messages, sources HTML, textbox value, session); gr.skip() leaves one unchanged.
-ChatOutputs = tuple[Any, Any, Any, ChatSession]
+# (chatbot messages, sources HTML, textbox value, notice HTML, session); gr.skip() leaves
+# one unchanged. The notice under the textbox replaces toasts, whose headers Gradio only
+# shows in English ("Warning").
+ChatOutputs = tuple[Any, Any, Any, Any, ChatSession]
 
 
 def _norm(text: str) -> str:
@@ -112,15 +115,14 @@ class ChatController:
         return sources_html(answer, self.get_corpus())
 
     def respond(self, message: str, session: ChatSession) -> Iterator[ChatOutputs]:
-        """Stream an answer into the chat; yields (chatbot, sources, textbox, session)."""
+        """Stream an answer into the chat; yields (chatbot, sources, textbox, notice, session)."""
         session = copy.deepcopy(session) if session is not None else ChatSession()
         question = message or ""
         try:
             assistant = self.get_assistant()
             clean_question(question, assistant.settings.max_question_chars)
         except InputError as exc:  # nothing to add to the chat: say why, keep the text
-            gr.Warning(exc.message, title="Let op")
-            yield session.display, gr.skip(), message, session
+            yield session.display, gr.skip(), message, notice_html(exc.message, "let-op"), session
             return
         except ReceptError as exc:
             yield self._error_turn(session, question, exc.message)
@@ -132,12 +134,12 @@ class ChatController:
         session.display.append({"role": "user", "content": html.escape(question, quote=False)})
         session.display.append({"role": "assistant", "content": THINKING})
         idx = len(session.display) - 1
-        yield session.display, empty_panel("Bronnen zoeken…"), "", session
+        yield session.display, empty_panel("Bronnen zoeken…"), "", "", session
         answer: Answer | None = None
         try:
             for answer in assistant.ask_stream(question, list(session.history)):
                 session.display[idx] = {"role": "assistant", "content": chat_markdown(answer)}
-                yield session.display, gr.skip(), "", session
+                yield session.display, gr.skip(), "", gr.skip(), session
         except ReceptError as exc:
             yield self._fail(session, idx, exc.message)
             return
@@ -160,28 +162,28 @@ class ChatController:
             {"role": "assistant", "content": answer.text},
         ]
         session.last = idx
-        yield session.display, self._sources(answer), "", session
+        yield session.display, self._sources(answer), "", gr.skip(), session
 
     @staticmethod
     def _fail(session: ChatSession, idx: int, message: str) -> ChatOutputs:
         session.display[idx] = {
             "role": "assistant",
-            "content": f"⚠️ {html.escape(message, quote=False)}",
+            "content": f"**Let op:** {html.escape(message, quote=False)}",
         }
-        return session.display, notice_html(message), "", session
+        return session.display, notice_html(message), "", "", session
 
     @staticmethod
     def _error_turn(session: ChatSession, question: str, message: str) -> ChatOutputs:
         if question.strip():
             session.display.append({"role": "user", "content": html.escape(question, quote=False)})
         session.display.append(
-            {"role": "assistant", "content": f"⚠️ {html.escape(message, quote=False)}"}
+            {"role": "assistant", "content": f"**Let op:** {html.escape(message, quote=False)}"}
         )
-        return session.display, notice_html(message), "", session
+        return session.display, notice_html(message), "", "", session
 
     @staticmethod
-    def clear() -> tuple[list[dict[str, Any]], str, str, ChatSession]:
-        return [], empty_panel(), "", ChatSession()
+    def clear() -> ChatOutputs:
+        return [], empty_panel(), "", "", ChatSession()
 
     # --- feedback ----------------------------------------------------------------------
 
@@ -192,30 +194,29 @@ class ChatController:
             )
         )
 
-    def rate_last(self, rating: str, comment: str | None, session: ChatSession) -> str:
-        """The 👍/👎 buttons: rate the latest answer. Returns the (cleared) comment box."""
+    def rate_last(self, rating: str, comment: str | None, session: ChatSession) -> tuple[str, str]:
+        """The Nuttig/Niet nuttig buttons: rate the latest answer. (comment box, notice)."""
         if session is None or session.last is None:
-            gr.Warning("Er is nog geen antwoord om te beoordelen.", title="Let op")
-            return comment or ""
+            return comment or "", notice_html("Er is nog geen antwoord om te beoordelen.", "let-op")
         self._write(session.records[session.last], rating, comment)
-        gr.Info("Bedankt voor uw feedback!", title="Feedback")
-        return ""
+        return "", THANKS
 
-    def on_like(self, comment: str | None, session: ChatSession, data: gr.LikeData) -> str:
+    def on_like(
+        self, comment: str | None, session: ChatSession, data: gr.LikeData
+    ) -> tuple[str, Any]:
         """The chatbot's own thumbs on any answer in the conversation."""
         index = data.index if isinstance(data.index, int) else data.index[0]
         rec = session.records.get(index) if session is not None else None
         if rec is None:
-            return comment or ""
+            return comment or "", gr.skip()
         if data.liked in (True, "Like"):
             rating = "up"
         elif data.liked in (False, "Dislike"):
             rating = "down"
         else:  # a thumb clicked off again, or another option: nothing to record
-            return comment or ""
+            return comment or "", gr.skip()
         self._write(rec, rating, comment)
-        gr.Info("Bedankt voor uw feedback!", title="Feedback")
-        return ""
+        return "", THANKS
 
     # --- API endpoints (gr.api reads these type hints) ---------------------------------
 
@@ -268,6 +269,7 @@ class ChatTab:
     chatbot: gr.Chatbot
     textbox: gr.Textbox
     sources: gr.HTML
+    notice: gr.HTML
     session: gr.State
 
     def ask_kwargs(self) -> dict[str, Any]:
@@ -275,7 +277,7 @@ class ChatTab:
         return {
             "fn": self.controller.respond,
             "inputs": [self.textbox, self.session],
-            "outputs": [self.chatbot, self.sources, self.textbox, self.session],
+            "outputs": [self.chatbot, self.sources, self.textbox, self.notice, self.session],
             "api_visibility": "private",
         }
 
@@ -311,6 +313,8 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
                 send = gr.Button(
                     "Vraag", variant="primary", scale=1, min_width=90, elem_id="verstuur"
                 )
+                clear = gr.Button("Nieuw gesprek", scale=1, min_width=90, elem_id="wis")
+            notice = gr.HTML("", elem_id="chat-melding", padding=False)
             with gr.Row(elem_id="voorbeelden"):
                 gr.Markdown("Voorbeelden:", elem_classes=["voorbeelden-label"])
                 example_buttons = [
@@ -320,14 +324,16 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
             with gr.Accordion("Feedback op het laatste antwoord", open=False, elem_id="feedback"):
                 comment = gr.Textbox(
                     label="Toelichting (optioneel)",
-                    placeholder="Wat was goed of wat ontbrak? Typ dit vóór u op een duim klikt.",
+                    placeholder=(
+                        "Wat was goed of wat ontbrak? Typ dit vóór u op Nuttig, Niet nuttig "
+                        "of een duim bij een antwoord klikt."
+                    ),
                     lines=2,
                     elem_id="feedback-tekst",
                 )
                 with gr.Row():
-                    up = gr.Button("👍 Nuttig", size="sm", elem_id="duim-op")
-                    down = gr.Button("👎 Niet nuttig", size="sm", elem_id="duim-neer")
-                    clear = gr.Button("Nieuw gesprek", size="sm", variant="stop", elem_id="wis")
+                    up = gr.Button("Nuttig", size="sm", elem_id="duim-op")
+                    down = gr.Button("Niet nuttig", size="sm", elem_id="duim-neer")
         with gr.Column(scale=2, min_width=320):
             sources = gr.HTML(
                 empty_panel(),
@@ -336,7 +342,7 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
                 js_on_load=SCROLL_JS,
                 padding=False,
             )
-    tab = ChatTab(controller, chatbot, textbox, sources, session)
+    tab = ChatTab(controller, chatbot, textbox, sources, notice, session)
     ask = tab.ask_kwargs()
     textbox.submit(**ask)
     send.click(**ask)
@@ -345,21 +351,24 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
     up.click(
         lambda c, s: controller.rate_last("up", c, s),
         inputs=[comment, session],
-        outputs=comment,
+        outputs=[comment, notice],
         api_visibility="private",
     )
     down.click(
         lambda c, s: controller.rate_last("down", c, s),
         inputs=[comment, session],
-        outputs=comment,
+        outputs=[comment, notice],
         api_visibility="private",
     )
     chatbot.like(
-        controller.on_like, inputs=[comment, session], outputs=comment, api_visibility="private"
+        controller.on_like,
+        inputs=[comment, session],
+        outputs=[comment, notice],
+        api_visibility="private",
     )
     clear.click(
         controller.clear,
-        outputs=[chatbot, sources, textbox, session],
+        outputs=[chatbot, sources, textbox, notice, session],
         api_visibility="private",
     )
     gr_api(controller.api_chat, api_name="chat")

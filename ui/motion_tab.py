@@ -104,9 +104,8 @@ class MotionController:
             )
             docx, md_path = self.write_files(motion)
             md, sources = motion_view(motion, self.get_corpus())
-        except InputError as exc:
-            gr.Warning(exc.message, title="Let op")
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        except InputError as exc:  # keep the last draft; say what to change
+            return gr.skip(), notice_html(exc.message, "let-op"), gr.skip(), gr.skip()
         except ReceptError as exc:
             return "", notice_html(exc.message), hidden, hidden
         except OSError as exc:

@@ -320,6 +320,8 @@ CSS = """
 .melding { padding: .7rem 1rem; border-radius: 8px; margin: .3rem 0; }
 .melding.fout { background: #fef2f2; color: #7f1d1d; border: 1px solid #fca5a5; }
 .melding.info { background: #eff6ff; color: #1e3a8a; border: 1px solid #93c5fd; }
+.melding.let-op { background: #fffbeb; color: #78350f; border: 1px solid #fcd34d; }
+.melding.ok { background: #f0fdf4; color: #14532d; border: 1px solid #86efac; }
 #bronnen, #motie-bronnen { scroll-behavior: smooth; }
 .bronnen-kop { margin: .2rem 0 .6rem 0; font-size: 1.05rem; }
 .bronnen.leeg p, .detail-leeg, .laden { color: var(--body-text-color-subdued); padding: 1rem; }

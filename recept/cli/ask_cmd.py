@@ -19,7 +19,7 @@ def format_answer(answer: Answer) -> str:
         for c in answer.citations:
             who = f" ({c.speaker})" if c.speaker else ""
             kind = KIND_LABELS_NL.get(c.kind, c.kind)
-            lines.append(f"  [{c.n}] {kind}: {c.title}{who} — \"{display(c.quote)}\"")
+            lines.append(f'  [{c.n}] {kind}: {c.title}{who} — "{display(c.quote)}"')
     for note in answer.notes:
         if note.startswith("LLM"):
             lines.append(f"(let op: {note})")
@@ -29,7 +29,9 @@ def format_answer(answer: Answer) -> str:
 @click.command("ask")
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Het volledige antwoord als JSON.")
-@click.option("--engine", default=None, help="extractive, ollama of openai (standaard: instelling).")
+@click.option(
+    "--engine", default=None, help="extractive, ollama of openai (standaard: instelling)."
+)
 @click.pass_obj
 def command(obj: Context, question: str, as_json: bool, engine: str | None) -> None:
     """Stel een vraag over het recept; het antwoord citeert letterlijk uit de bron."""
