@@ -16,7 +16,7 @@ from typing import Any
 from assistant.bm25 import fold
 from assistant.compose import compose_answer, compose_refusal
 from assistant.followup import resolve_followup
-from assistant.language import detect_language, question_intent
+from assistant.language import detect_language, question_intent, strip_frame
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
 from assistant.retrieve import HybridRetriever
 from ingest.embedder import Embedder, load_embedder
@@ -135,7 +135,7 @@ class Assistant:
         self, question: str, history: Sequence[Message], timings: dict[str, float] | None
     ) -> tuple[str, list[float], list[Passage]]:
         query, boost = resolve_followup(question, history, self.retriever.chunks)
-        qvec = self.retriever.embedder.embed_query(query)
+        qvec = self.retriever.embedder.embed_query(strip_frame(query))
         passages = self.retriever.search(query, self.settings.top_k, timings, qvec=qvec)
         if boost:
             # The section the follow-up points at ("the next one") goes first.
@@ -176,12 +176,25 @@ class Assistant:
             from assistant.motion import draft_motion, motion_to_markdown
 
             motion = draft_motion(q, passages, self.retriever.chunks)
+            # The letter's facts are looked up by section type, not by search: they join the
+            # retrieved passages so every citation points into a passage the answer carries.
+            have = {p.chunk.id for p in passages}
+            for c in motion.citations:
+                if c.chunk_id not in have:
+                    have.add(c.chunk_id)
+                    chunk = self.retriever.by_id[c.chunk_id]
+                    passages.append(Passage(chunk, 0.0, rank=len(passages) + 1))
             text = motion_to_markdown(motion, markers=True)
             yield answer(text, motion.citations, "motion", notes=["motie-concept"])
             return
         feats = refusal_features(q, passages, qvec, self._off_topic)
         if not passages or self.refusal.refuse(feats):
-            sugg = [p.chunk.title for p in passages if p.chunk.kind == "ingredient"][:3]
+            # Suggest the nearest ingredients, even when none made the top passages.
+            nearest = [c for c, _ in self.retriever.store.query(qvec, 40)]
+            sugg = [
+                c.title for c in [p.chunk for p in passages] + nearest if c.kind == "ingredient"
+            ]
+            sugg = list(dict.fromkeys(sugg))[:3]
             refusal = compose_refusal(lang, sugg)
             reasons = "weigering: " + "; ".join(self.refusal.reasons(feats))
             yield answer(refusal.text, [], "extractive", refused=True,

@@ -207,6 +207,32 @@ def is_followup(text: str) -> bool:
     return bool(_FOLLOWUP.search(t)) or len(re.findall(r"[^\W\d_]+", t)) <= 3
 
 
+_FRAME = re.compile(
+    r"\b(?:(?:wat|hoe)\s+)?(?:zegt|staat|noemt|schrijft|vindt)\s+(?:er\s+)?(?:in\s+)?"
+    r"(?:het|dit|de|deze)\s+(?:recept|document|brief|stuk|tekst)(?:\s+(?:iets|erover))?"
+    r"(?:\s+(?:over|van|bij))?\b"
+    r"|\b(?:what\s+)?(?:does|do)\s+(?:the|this)\s+(?:recipe|document|letter|text)\s+"
+    r"(?:say|tell|mention)(?:\s+(?:us|me))?(?:\s+(?:about|on|regarding))?\b"
+    r"|\b(?:volgens|in)\s+(?:het|dit)\s+recept\b|\b(?:according to|in)\s+the\s+recipe\b",
+    re.I,
+)
+
+
+def strip_frame(question: str) -> str:
+    """The question without phrases that only point at the document itself, which would
+    otherwise make the document's own title the best match for everything.
+
+    >>> strip_frame("Wat zegt het recept over een crisis?")
+    'een crisis?'
+    >>> strip_frame("What does the recipe say about trust?")
+    'trust?'
+    >>> strip_frame("Wat zegt het recept?")
+    'Wat zegt het recept?'
+    """
+    stripped = " ".join(_FRAME.sub(" ", question).split())
+    return stripped if re.search(r"[^\W\d_]{3}", stripped) else question
+
+
 def navigation(text: str) -> int:
     """+1 for "the next one", -1 for "the previous one", 0 otherwise.
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.bm25 import BM25, fold, tokenize
+from assistant.language import strip_frame
 from assistant.lexicon import expand_query, split_compound
 from ingest.embedder import Embedder
 from ingest.store import VectorStore
@@ -147,6 +148,7 @@ class HybridRetriever:
         qvec: Sequence[float] | None = None,
     ) -> list[Passage]:
         t0 = time.perf_counter()
+        query = strip_frame(query)
         if qvec is None:
             qvec = self.embedder.embed_query(query)
         t1 = time.perf_counter()

@@ -188,3 +188,26 @@ def test_serve_refuses_a_busy_port_in_dutch(indexed_settings: Settings) -> None:
     assert re.search(r"poort is al in gebruik", res.stderr)
     assert "Traceback" not in res.stderr
     assert time.monotonic() - started < 60  # checked before loading the model
+
+
+def test_login_is_required_when_auth_is_set(
+    assistant: Any, indexed_settings: Settings, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.txt"
+    users.write_text("griffie:geheim\n", encoding="utf-8")
+    settings = replace(
+        indexed_settings, data_dir=str(tmp_path / "data"), port=free_port(), auth=str(users)
+    )
+    app, url = start(lambda: assistant, settings)
+    try:
+        from gradio_client import Client
+        from gradio_client.exceptions import AuthenticationError
+
+        with pytest.raises(AuthenticationError):
+            client(url).predict("Wat betekent ANNA?", [], api_name="/chat")
+
+        logged_in = Client(url, auth=("griffie", "geheim"), verbose=False)
+        _, _, citations = logged_in.predict("Wat betekent ANNA?", [], api_name="/chat")
+        assert citations
+    finally:
+        app.close()

@@ -290,11 +290,11 @@ def test_chat_streams_snapshots_and_passes_history(tmp_path: Path) -> None:
         {"role": "assistant", "content": '"In elke relatie kunnen er misverstanden ontstaan." [1]'},
     ]
     box, notice = ctrl.rate_last("down", "te kort", session)
-    assert box == "" and "Bedankt" in notice
+    assert box == "" and "Bedankt" in notice.value and notice.visible
     rec = json.loads((tmp_path / "feedback.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert (rec["question"], rec["rating"], rec["comment"]) == ("En verder?", "down", "te kort")
     assert rec["history"] == fake.seen[1] and rec["citations"][0]["n"] == 1
-    assert ctrl.rate_last("up", None, ChatSession())[1].count("nog geen antwoord") == 1
+    assert "nog geen antwoord" in ctrl.rate_last("up", None, ChatSession())[1].value
 
 
 def test_chat_input_error_is_a_notice_and_keeps_the_chat(tmp_path: Path) -> None:
@@ -302,7 +302,7 @@ def test_chat_input_error_is_a_notice_and_keeps_the_chat(tmp_path: Path) -> None
     steps = list(ctrl.respond("   ", ChatSession()))
     chat, _, box, notice, session = steps[-1]
     assert chat == [] and box == "   " and session.history == []
-    assert "invoerveld is leeg" in notice
+    assert "invoerveld is leeg" in notice.value and notice.visible
 
 
 def test_chat_shows_a_missing_index_in_dutch(tmp_path: Path) -> None:
@@ -443,3 +443,12 @@ def test_serve_url_line() -> None:
 def test_doctests(module: Any) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_motion_answer_in_chat_leaves_the_source_list_to_the_panel() -> None:
+    ch = chunk()
+    q = "In elke relatie kunnen er misverstanden ontstaan."
+    text = f'## Motie: X\n\n**constaterende dat**\n- "{q}" [1];\n\n**Bronnen**\n[1] Check — "{q}"'
+    chat = chat_markdown(answer(text, [cite(1, ch, q)], [], notes=["motie-concept"]))
+    assert "constaterende dat" in chat and "**Bronnen**" not in chat
+    assert "Motie opstellen" in chat  # points to the tab that makes a .docx

@@ -30,7 +30,7 @@ EXAMPLES = (
     "Stel een motie op over regionale samenwerking",
 )
 THINKING = "*Even zoeken in het recept…*"
-THANKS = notice_html("Bedankt voor uw feedback! Zo wordt de assistent beter.", "ok")
+THANKS_TEXT = "Bedankt voor uw feedback! Zo wordt de assistent beter."
 UNEXPECTED = "Er ging iets mis bij het beantwoorden. Probeer het nog eens of stel de vraag anders."
 
 # Clicking a marker [n] scrolls its source card into view and makes it blink. One listener
@@ -122,7 +122,7 @@ class ChatController:
             assistant = self.get_assistant()
             clean_question(question, assistant.settings.max_question_chars)
         except InputError as exc:  # nothing to add to the chat: say why, keep the text
-            yield session.display, gr.skip(), message, notice_html(exc.message, "let-op"), session
+            yield session.display, gr.skip(), message, _notice(exc.message, "let-op"), session
             return
         except ReceptError as exc:
             yield self._error_turn(session, question, exc.message)
@@ -134,7 +134,7 @@ class ChatController:
         session.display.append({"role": "user", "content": html.escape(question, quote=False)})
         session.display.append({"role": "assistant", "content": THINKING})
         idx = len(session.display) - 1
-        yield session.display, empty_panel("Bronnen zoeken…"), "", "", session
+        yield session.display, empty_panel("Bronnen zoeken…"), "", _notice(""), session
         answer: Answer | None = None
         try:
             for answer in assistant.ask_stream(question, list(session.history)):
@@ -170,7 +170,7 @@ class ChatController:
             "role": "assistant",
             "content": f"**Let op:** {html.escape(message, quote=False)}",
         }
-        return session.display, notice_html(message), "", "", session
+        return session.display, notice_html(message), "", _notice(""), session
 
     @staticmethod
     def _error_turn(session: ChatSession, question: str, message: str) -> ChatOutputs:
@@ -179,11 +179,11 @@ class ChatController:
         session.display.append(
             {"role": "assistant", "content": f"**Let op:** {html.escape(message, quote=False)}"}
         )
-        return session.display, notice_html(message), "", "", session
+        return session.display, notice_html(message), "", _notice(""), session
 
     @staticmethod
     def clear() -> ChatOutputs:
-        return [], empty_panel(), "", "", ChatSession()
+        return [], empty_panel(), "", _notice(""), ChatSession()
 
     # --- feedback ----------------------------------------------------------------------
 
@@ -194,12 +194,12 @@ class ChatController:
             )
         )
 
-    def rate_last(self, rating: str, comment: str | None, session: ChatSession) -> tuple[str, str]:
+    def rate_last(self, rating: str, comment: str | None, session: ChatSession) -> tuple[str, Any]:
         """The Nuttig/Niet nuttig buttons: rate the latest answer. (comment box, notice)."""
         if session is None or session.last is None:
-            return comment or "", notice_html("Er is nog geen antwoord om te beoordelen.", "let-op")
+            return comment or "", _notice("Er is nog geen antwoord om te beoordelen.", "let-op")
         self._write(session.records[session.last], rating, comment)
-        return "", THANKS
+        return "", _notice(THANKS_TEXT, "ok")
 
     def on_like(
         self, comment: str | None, session: ChatSession, data: gr.LikeData
@@ -216,7 +216,7 @@ class ChatController:
         else:  # a thumb clicked off again, or another option: nothing to record
             return comment or "", gr.skip()
         self._write(rec, rating, comment)
-        return "", THANKS
+        return "", _notice(THANKS_TEXT, "ok")
 
     # --- API endpoints (gr.api reads these type hints) ---------------------------------
 
@@ -255,6 +255,11 @@ class ChatController:
             raise gr.Error(exc.message, title="Fout") from exc
         self.feedback.append(record)
         return "ok"
+
+
+def _notice(message: str, kind: str = "let-op") -> Any:
+    """The notice under the textbox: shown with a message, hidden (no gap) without."""
+    return gr.HTML(notice_html(message, kind) if message else "", visible=bool(message))
 
 
 def _setter(value: str) -> Callable[[], str]:
@@ -313,8 +318,8 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
                 send = gr.Button(
                     "Vraag", variant="primary", scale=1, min_width=90, elem_id="verstuur"
                 )
-                clear = gr.Button("Nieuw gesprek", scale=1, min_width=90, elem_id="wis")
-            notice = gr.HTML("", elem_id="chat-melding", padding=False)
+                clear = gr.Button("Nieuw gesprek", scale=1, min_width=160, elem_id="wis")
+            notice = gr.HTML("", elem_id="chat-melding", padding=False, visible=False)
             with gr.Row(elem_id="voorbeelden"):
                 gr.Markdown("Voorbeelden:", elem_classes=["voorbeelden-label"])
                 example_buttons = [

@@ -306,7 +306,10 @@ def sources_html(
 
 def chat_markdown(answer: Answer, prefix: str = "bron") -> str:
     """The assistant's chat message for an answer (markers link to the source cards)."""
-    text = answer_markdown(answer.text, {c.n for c in answer.citations}, prefix)
+    body = answer.text
+    if "motie-concept" in answer.notes:  # the sources panel lists them; no second list here
+        body = body.split("\n**Bronnen**", 1)[0].rstrip()
+    text = answer_markdown(body, {c.n for c in answer.citations}, prefix)
     if "motie-concept" in answer.notes:
         text += "\n\n*Tip: het tabblad **Motie opstellen** maakt er ook een Word-bestand van.*"
     return text
@@ -350,6 +353,7 @@ CSS = """
 .weigering-suggesties { margin: .2rem 0 0 1.2rem; }
 a.bronlink { text-decoration: none; font-weight: 600; color: #c2410c; cursor: pointer; }
 a.bronlink:hover { text-decoration: underline; }
+#wis, #verstuur { white-space: nowrap; }
 #voorbeelden { align-items: center; flex-wrap: wrap; gap: .4rem; }
 #voorbeelden .voorbeelden-label { flex: 0 0 auto; min-width: 0; }
 #voorbeelden button.voorbeeld { flex: 0 1 auto; min-width: 0; }
