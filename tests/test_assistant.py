@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CORPUS_FILE, PROJECT
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant.api import Assistant
 from assistant.llm import LLMEngine
 from assistant.quotes import find_verbatim
-from conftest import CORPUS_FILE, PROJECT
 from recept.errors import InputError
 
 pytestmark = pytest.mark.model

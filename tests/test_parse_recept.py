@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from conftest import CORPUS_FILE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.chunk import chunk_sections
 from ingest.parse_recept import blocks, looks_like_recipe, parse_recept
 from ingest.pipeline import parse_document
-from conftest import CORPUS_FILE
 
 SOURCE = CORPUS_FILE.read_text(encoding="utf-8")
 INGREDIENTS = [
