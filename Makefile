@@ -48,7 +48,7 @@ check: install
 	$(BIN)/mypy
 	$(BIN)/pytest -q -m "not model and not slow"
 
-test: install install-llm browser models
+test: install install-llm browser models ingest
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q -x --durations=15
