@@ -156,7 +156,8 @@ class ChromaCatalog:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChromaCatalog:
-        return cls(make_client(settings.data_path, settings.chroma_url), settings.collection_prefix)
+        client = make_client(settings.data_path, settings.chroma_url, settings.chroma_timeout)
+        return cls(client, settings.collection_prefix)
 
     def _collection(self, name: str, create: bool = True) -> Any:
         if create:
@@ -231,7 +232,7 @@ class ChromaCatalog:
         return {d: "".join(t for _, t in sorted(p)) for d, p in parts.items()}
 
 
-def make_client(data_path: Path, chroma_url: str = "") -> Any:
+def make_client(data_path: Path, chroma_url: str = "", timeout: float = 10.0) -> Any:
     """An embedded PersistentClient under ``data_path/chroma``, or an HttpClient for a URL."""
     try:
         import chromadb
@@ -246,12 +247,20 @@ def make_client(data_path: Path, chroma_url: str = "") -> Any:
                 f"Ongeldige RECEPT_CHROMA_URL: {chroma_url!r} (verwacht http://host:poort)."
             )
         try:
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=u.hostname,
                 port=u.port or (443 if u.scheme == "https" else 8000),
                 ssl=u.scheme == "https",
                 settings=chroma_settings,
             )
+            # chromadb 1.5.9 builds its httpx session with timeout=None and offers no setting:
+            # a server that accepts connections but never answers would hang every question.
+            session = getattr(getattr(client, "_server", None), "_session", None)
+            if session is not None:
+                import httpx
+
+                session.timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+            return client
         except Exception as exc:
             raise StoreError(
                 f"Chroma-server op {chroma_url} is niet bereikbaar ({type(exc).__name__}). "

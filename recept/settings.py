@@ -55,6 +55,13 @@ REGISTRY: tuple[Setting, ...] = (
         "(bv. http://127.0.0.1:8000).",
     ),
     Setting("collection_prefix", str, "recept", "Voorvoegsel van Chroma-collecties."),
+    Setting(
+        "chroma_timeout",
+        float,
+        10.0,
+        "Seconden dat een verzoek aan een Chroma-server mag duren (een hangende server geeft "
+        "dan een foutmelding in plaats van een wachtende vraag).",
+    ),
     Setting("top_k", int, 8, "Aantal passages dat retrieval teruggeeft."),
     Setting("max_question_chars", int, 4000, "Langere vragen worden geweigerd met een melding."),
     Setting(
@@ -101,6 +108,7 @@ class Settings:
     embedding_model: str
     chroma_url: str
     collection_prefix: str
+    chroma_timeout: float
     top_k: int
     max_question_chars: int
     refusal_threshold: float
