@@ -52,19 +52,15 @@ def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
 
 
 # What a provincial letter about cooperation does not contain, described as passages would be.
+# In Dutch only, like the passages: an English question is then cross-lingual to both sides.
 OFF_TOPIC = (
     "Begroting en bedragen: hoeveel geld, euro, subsidie, budget, financiering en kosten.",
-    "Budget figures: how much money, euros, funding, grants, salaries and costs.",
     "Wie is de burgemeester, wethouder of minister van een gemeente; namen van bestuurders.",
-    "Who is the mayor, alderman or minister of a municipality; names of office holders.",
     "Wetsartikelen en wetten: Gemeentewet, Omgevingswet, Jeugdwet, Wmo, wat de wet bepaalt.",
-    "Laws and legal articles, what an act of parliament says, legal procedures.",
     "Een kookrecept met ingrediënten: soep, taart, bakken, koken, oven, gram en eetlepels.",
-    "A cooking recipe: soup, pie, baking, cooking, oven, grams and tablespoons.",
     "Het weer, de weersverwachting, temperatuur en regen morgen.",
-    "Weather forecast, temperature and rain tomorrow; opening hours and addresses of offices.",
+    "Openingstijden en bezoekadressen van kantoren en loketten.",
     "Verkiezingsuitslagen, partijen, zetels, peilingen en wie de verkiezingen won.",
-    "Election results, political parties, seats and polls.",
     "Statistieken: aantal inwoners, bevolking, werkloosheid en cijfers per gemeente.",
     "Computerprogramma's schrijven, code, Python, software en websites.",
     "Herindeling en fusies van gemeenten: welke gemeenten samengaan en wanneer.",
@@ -115,6 +111,9 @@ class RefusalPolicy:
 
     threshold: float  # dense cosine below which nothing relevant was found
     margin: float = 0.0  # how much closer to an off-topic description than to any passage
+    # English questions meet Dutch passages across languages, which costs their best passage
+    # about 0.02–0.03 of cosine (measured on the golden set); the Dutch descriptions don't pay it.
+    cross_lingual_margin: float = 0.03
 
     @classmethod
     def default(cls, override: float = 0.0) -> RefusalPolicy:
@@ -124,7 +123,8 @@ class RefusalPolicy:
         if f.title_hit:
             return []
         out = []
-        if f.off_topic > f.dense_top + self.margin:
+        margin = self.margin + (self.cross_lingual_margin if f.language == "en" else 0.0)
+        if f.off_topic > f.dense_top + margin:
             out.append(f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})")
         if f.amount_missing:
             out.append("gevraagd bedrag/aantal staat er niet in")
