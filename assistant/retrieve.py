@@ -95,6 +95,9 @@ def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
     return [cid for _, cid in sorted(hits, key=lambda h: -h[0])]
 
 
+IMPUTE_TOP = 3  # only a strong lexical hit stands in for the missing dense judgement
+
+
 def _impute(ranking: list[str], other: list[str], excluded: set[str]) -> list[str]:
     """Insert ``excluded`` items into ``ranking`` at the positions they hold in ``other``.
 
@@ -102,7 +105,7 @@ def _impute(ranking: list[str], other: list[str], excluded: set[str]) -> list[st
     ['x', 'a', 'b']
     """
     out = list(ranking)
-    for pos, cid in enumerate(other):
+    for pos, cid in enumerate(other[:IMPUTE_TOP]):
         if cid in excluded and cid not in out:
             out.insert(min(pos, len(out)), cid)
     return out
