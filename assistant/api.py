@@ -135,7 +135,10 @@ class Assistant:
         self, question: str, history: Sequence[Message], timings: dict[str, float] | None
     ) -> tuple[str, list[float], list[Passage]]:
         query, boost = resolve_followup(question, history, self.retriever.chunks)
+        t0 = time.perf_counter()
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
+        if timings is not None:
+            timings["embed_query"] = (time.perf_counter() - t0) * 1000
         passages = self.retriever.search(query, self.settings.top_k, timings, qvec=qvec)
         if boost:
             # The section the follow-up points at ("the next one") goes first.

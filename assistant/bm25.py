@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
 
 _WORD = re.compile(r"[0-9]+(?:[./-][0-9]+)*|[^\W\d_]+(?:['-][^\W\d_]+)*")
@@ -209,25 +210,37 @@ class BM25:
             df.update(c.keys())
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        # Inverted index, so a query only touches documents that share a term with it.
-        self.postings: dict[str, list[int]] = {}
+        # Inverted index with each posting's term weight precomputed as numpy arrays, so a
+        # query costs a few vector operations per query term, also over tens of thousands of
+        # chunks.
+        lengths = np.asarray(self.len, dtype=np.float64)
+        norm = k1 * (1 - b + b * lengths / (self.avg or 1.0))
+        postings: dict[str, list[int]] = {}
         for i, c in enumerate(self.tf):
             for t in c:
-                self.postings.setdefault(t, []).append(i)
+                postings.setdefault(t, []).append(i)
+        self.n = n
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for t, ids in postings.items():
+            idx = np.asarray(ids, dtype=np.int64)
+            f = np.asarray([self.tf[i][t] for i in ids], dtype=np.float64)
+            self.postings[t] = (idx, self.idf[t] * f * (k1 + 1) / (f + norm[idx]))
 
-    def scores(self, query: Sequence[str]) -> list[float]:
-        out = [0.0] * len(self.tf)
+    def _scores(self, query: Sequence[str]) -> np.ndarray:
+        out = np.zeros(self.n, dtype=np.float64)
         for t in set(query):
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
-            for i in self.postings[t]:
-                f = self.tf[i][t]
-                norm = self.k1 * (1 - self.b + self.b * self.len[i] / (self.avg or 1.0))
-                out[i] += idf * f * (self.k1 + 1) / (f + norm)
+            if t in self.postings:
+                idx, weight = self.postings[t]
+                out[idx] += weight
         return out
 
+    def scores(self, query: Sequence[str]) -> list[float]:
+        return [float(s) for s in self._scores(query)]
+
     def top(self, query: Sequence[str], k: int) -> list[tuple[int, float]]:
-        scores = self.scores(query)
-        ranked = sorted((i for i, s in enumerate(scores) if s > 0), key=lambda i: -scores[i])
-        return [(i, scores[i]) for i in ranked[:k]]
+        scores = self._scores(query)
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > k:
+            hits = hits[np.argpartition(-scores[hits], k)[:k]]
+        ranked = sorted(hits.tolist(), key=lambda i: (-scores[i], i))
+        return [(i, float(scores[i])) for i in ranked]

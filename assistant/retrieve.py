@@ -172,7 +172,7 @@ class HybridRetriever:
         fused = rrf([dense_rank, lex_rank, titles], [w.dense, w.lexical, w.title], k=w.rrf_k)
         ranked = sorted(fused, key=lambda cid: -fused[cid])[:k]
         if timings is not None:
-            timings["embed_query"] = (t1 - t0) * 1000
+            timings.setdefault("embed_query", (t1 - t0) * 1000)
             timings["dense"] = (t2 - t1) * 1000
             timings["lexical"] = (time.perf_counter() - t2) * 1000
         return [

@@ -140,7 +140,11 @@ def load_embedder(settings: Settings, *, build: bool = True) -> Embedder:
             )
         build_e5_small(spec.path)
     return SentenceTransformerEmbedder(
-        spec.path, spec.name, query_prompt=spec.query_prompt, passage_prompt=spec.passage_prompt
+        spec.path,
+        spec.name,
+        query_prompt=spec.query_prompt,
+        passage_prompt=spec.passage_prompt,
+        threads=settings.torch_threads,
     )
 
 
@@ -163,12 +167,14 @@ class SentenceTransformerEmbedder:
         query_prompt: str = "",
         passage_prompt: str = "",
         batch_size: int = 32,
+        threads: int = 0,
     ) -> None:
         self.path = Path(path)
         self._name = name
         self.query_prompt = query_prompt
         self.passage_prompt = passage_prompt
         self.batch_size = batch_size
+        self.threads = threads  # torch CPU threads; 0 = leave torch's default
         self._model: SentenceTransformer | None = None
         # The web app calls from several threads. A fast tokenizer shared across threads fails
         # with "Already borrowed" (transformers#47085), and torch already uses every core, so
@@ -190,6 +196,11 @@ class SentenceTransformerEmbedder:
         """Load the model now (otherwise the first embed call does)."""
         with self._lock:
             if self._model is None:
+                if self.threads > 0:
+                    import torch
+
+                    # One thread per query beats two fighting over 2 busy cores (bench/).
+                    torch.set_num_threads(self.threads)
                 self._model = _load_sentence_transformer(self.path)
             return self._model
 
