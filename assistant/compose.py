@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.bm25 import fold, tokenize
 from assistant.cite import cite
+from assistant.lexicon import expand_query
 from assistant.quotes import split_sentences
 from ingest.chunk import body_offset
 from recept.schema import KIND_LABELS_NL, Chunk, Citation, Passage
@@ -231,7 +232,8 @@ def compose_answer(
     picked: list[tuple[Chunk, list[str]]] = [
         (top, best_sentences(top, question, 1 if intent == "factual" else 2))
     ]
-    q_tokens = set(tokenize(question))
+    # English words count through their Dutch equivalents ("reference" covers "kenmerk").
+    q_tokens = set(tokenize(expand_query(question)))
     covered = set().union(*(set(tokenize(s)) for s in picked[0][1]))
     for p in passages[1:3]:
         if p.score < 0.6 * passages[0].score or p.chunk.kind == "address":

@@ -8,6 +8,8 @@
 ('quote', 'factual')
 >>> question_intent("Stel een motie op over regionale samenwerking")
 'motion'
+>>> question_intent("Kun je daar een motie van maken voor onze raad?")
+'motion'
 """
 
 from __future__ import annotations
@@ -173,7 +175,8 @@ _APPLY = re.compile(
 def question_intent(text: str) -> str:
     """'motion', 'quote', 'factual', 'apply' or 'general'."""
     if _MOTION.search(text) and re.search(
-        r"\b(stel|schrijf|maak|draft|write|opstellen|concept|motie over|motion on|motion about)\b",
+        r"\b(stel|schrijf|schrijven|maak|maken|draft|write|make|create|opstellen|formuleer|"
+        r"concept|motie over|motion on|motion about)\b",
         text,
         re.I,
     ):
