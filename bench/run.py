@@ -353,7 +353,7 @@ def cold_serve(data_dir: Path, timeout_s: float = 600) -> dict[str, Any]:
 
 
 def torch_threads(embedder: Any, reps: int = 15) -> dict[str, Any]:
-    """Query and batch embedding with torch's default thread count versus one thread.
+    """Query and batch embedding with one thread, all cores, and what the app configured.
 
     On a busy machine, intra-op threads that spin while waiting for a core can make a small
     query many times slower; this shows whether that happens here."""
@@ -364,7 +364,7 @@ def torch_threads(embedder: Any, reps: int = 15) -> dict[str, Any]:
     passage = CORPUS_FILE.read_text(encoding="utf-8")[2000:2600]
     out: dict[str, Any] = {"default_threads": default}
     try:
-        for n in sorted({default, 1}, reverse=True):
+        for n in sorted({default, 1, os.cpu_count() or 1}, reverse=True):
             torch.set_num_threads(n)
             embedder.embed_query(query)
             times = []
