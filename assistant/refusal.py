@@ -65,6 +65,7 @@ OFF_TOPIC = (
     "Computerprogramma's schrijven, code, Python, software en websites.",
     "Herindeling en fusies van gemeenten: welke gemeenten samengaan en wanneer.",
     "Standpunten van andere organisaties en landelijke beleidsprogramma's.",
+    "Vragen over de assistent zelf: systeemprompt, instructies, regels negeren of onthullen.",
 )
 
 

@@ -8,6 +8,7 @@ calibration between them.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Sequence
@@ -67,6 +68,15 @@ def rrf(
     return out
 
 
+@functools.lru_cache(maxsize=100_000)
+def _name_phrase(name: str) -> str:
+    """A title or speaker as folded words; '' when too short to match safely ("Doen" is fine)."""
+    words = "".join(ch if ch.isalnum() or ch == " " else " " for ch in fold(name)).split()
+    if not words or (len(words) == 1 and len(words[0]) < 4):
+        return ""
+    return " ".join(words)
+
+
 def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
     """Ids of chunks whose title (or speaker) the query names, longest match first.
 
@@ -83,14 +93,12 @@ def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
     q = " " + " ".join(q.split()) + " "
     hits: list[tuple[int, str]] = []
     for c in chunks:
+        if c.kind in _LOW_VALUE or c.kind == "letter_meta":
+            continue
         for name in (c.title, c.speaker):
-            if not name or c.kind in _LOW_VALUE or c.kind == "letter_meta":
-                continue
-            words = "".join(ch if ch.isalnum() or ch == " " else " " for ch in fold(name)).split()
-            if not words or (len(words) == 1 and len(words[0]) < 4):
-                continue
-            if f" {' '.join(words)} " in q:
-                hits.append((len(" ".join(words)), c.id))
+            phrase = _name_phrase(name) if name else ""
+            if phrase and f" {phrase} " in q:
+                hits.append((len(phrase), c.id))
                 break
     return [cid for _, cid in sorted(hits, key=lambda h: -h[0])]
 

@@ -59,6 +59,22 @@ def chunk_from_record(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def friendly_store_message(what: str, exc: Exception) -> str:
+    """One Dutch line for a store failure.
+
+    >>> friendly_store_message("toevoegen", OSError(28, "No space left on device"))
+    'De schijf is vol (bij toevoegen); de bestaande index is niet gewijzigd.'
+    """
+    text = f"{type(exc).__name__}: {exc}"
+    if (isinstance(exc, OSError) and exc.errno == 28) or "disk is full" in text.lower():
+        return f"De schijf is vol (bij {what}); de bestaande index is niet gewijzigd."
+    if "ConnectError" in text or "Connection refused" in text or "ConnectTimeout" in text:
+        return f"De Chroma-server is niet bereikbaar (bij {what}). Draait `chroma run` nog?"
+    if "Timeout" in type(exc).__name__:
+        return f"De Chroma-server antwoordt niet op tijd (bij {what})."
+    return f"Chroma-fout bij {what}: {text}"
+
+
 def _guard(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: any Chroma/network failure becomes a StoreError with a Dutch message."""
 
@@ -70,7 +86,7 @@ def _guard(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             except StoreError:
                 raise
             except Exception as exc:  # chromadb raises many unrelated types
-                raise StoreError(f"Chroma-fout bij {what}: {type(exc).__name__}: {exc}") from exc
+                raise StoreError(friendly_store_message(what, exc)) from exc
 
         return inner
 
@@ -213,13 +229,18 @@ class ChromaCatalog:
     def save_documents(self, build: str, docs: dict[str, str]) -> None:
         """Store each document's source text (what citation offsets refer to) with the build."""
         col = self._collection(f"{build}-docs")
-        for doc_id, text in docs.items():
-            pieces = [text[i : i + _DOC_PIECE] for i in range(0, max(len(text), 1), _DOC_PIECE)]
+        records = [
+            (f"{doc_id}#{n}", text[i : i + _DOC_PIECE], {"doc_id": doc_id, "piece": n})
+            for doc_id, text in docs.items()
+            for n, i in enumerate(range(0, max(len(text), 1), _DOC_PIECE))
+        ]
+        for start in range(0, len(records), 500):  # one upsert per document was the bottleneck
+            batch = records[start : start + 500]
             col.upsert(
-                ids=[f"{doc_id}#{i}" for i in range(len(pieces))],
-                embeddings=[[1.0] for _ in pieces],
-                documents=pieces,
-                metadatas=[{"doc_id": doc_id, "piece": i} for i in range(len(pieces))],
+                ids=[r[0] for r in batch],
+                embeddings=[[1.0] for _ in batch],
+                documents=[r[1] for r in batch],
+                metadatas=[r[2] for r in batch],
             )
 
     @_guard("lezen van documenten")
@@ -246,10 +267,17 @@ def make_client(data_path: Path, chroma_url: str = "", timeout: float = 10.0) ->
             raise StoreError(
                 f"Ongeldige RECEPT_CHROMA_URL: {chroma_url!r} (verwacht http://host:poort)."
             )
+        port = u.port or (443 if u.scheme == "https" else 8000)
         try:
+            import httpx
+
+            # The client's constructor talks to the server without a timeout: check first.
+            httpx.get(
+                f"{u.scheme}://{u.hostname}:{port}/api/v2/heartbeat", timeout=timeout
+            ).raise_for_status()
             client = chromadb.HttpClient(
                 host=u.hostname,
-                port=u.port or (443 if u.scheme == "https" else 8000),
+                port=port,
                 ssl=u.scheme == "https",
                 settings=chroma_settings,
             )
@@ -257,8 +285,6 @@ def make_client(data_path: Path, chroma_url: str = "", timeout: float = 10.0) ->
             # a server that accepts connections but never answers would hang every question.
             session = getattr(getattr(client, "_server", None), "_session", None)
             if session is not None:
-                import httpx
-
                 session.timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
             return client
         except Exception as exc:

@@ -197,13 +197,6 @@ def test_hung_server_gives_store_error_within_bounded_time(chroma_server: Chroma
     assert isinstance(result, ReceptError), result
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="make_client bounds the session only after chromadb.HttpClient(...) returns, but the "
-    "constructor itself already talks to the server (tenant/database check) with no timeout: "
-    "opening against a hung server blocks forever. Check /api/v2/heartbeat with a bounded "
-    "httpx.get first (see the report).",
-)
 def test_opening_against_a_hung_server_gives_store_error_within_bounded_time(
     chroma_server: ChromaServer,
 ) -> None:
