@@ -19,7 +19,7 @@ from assistant.followup import resolve_followup
 from assistant.language import detect_language, question_intent, strip_frame
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
 from assistant.retrieve import HybridRetriever
-from ingest.embedder import Embedder, load_embedder
+from ingest.embedder import Embedder, load_embedder, resolve_model
 from ingest.pipeline import index_state
 from ingest.store import ChromaCatalog
 from recept.errors import IndexMissingError, IndexStaleError, InputError, LLMError
@@ -80,16 +80,19 @@ class Assistant:
         if engine:
             settings = replace(settings, engine=engine)
         catalog = ChromaCatalog.from_settings(settings)
-        embedder = embedder or load_embedder(settings, build=False)
-        state = index_state(catalog, embedder.name)
+        # The index is checked before the model is loaded: on a fresh data dir "no index yet"
+        # is the message that helps (ingest also builds the model).
+        model_name = embedder.name if embedder else resolve_model(settings).name
+        state = index_state(catalog, model_name)
         if state == "missing":
             raise IndexMissingError()
+        embedder = embedder or load_embedder(settings, build=False)
         active = catalog.active()
         assert active is not None
         if state == "stale":
             raise IndexStaleError(
                 f"De index is gemaakt met model '{active.manifest.get('model')}' / chunker "
-                f"'{active.manifest.get('chunker')}'; nu is '{embedder.name}' ingesteld. "
+                f"'{active.manifest.get('chunker')}'; nu is '{model_name}' ingesteld. "
                 "Voer `recept ingest` uit om hem opnieuw op te bouwen."
             )
         store = catalog.open(active.name)
