@@ -126,9 +126,21 @@ def test_cli_ask_without_index_exits_1_with_one_line(tmp_path: Path, e5_model_di
 
 
 @pytest.mark.slow
-def test_cli_ask_without_model_exits_1_with_one_line(tmp_path: Path) -> None:
+def test_cli_ask_on_a_fresh_data_dir_says_no_index_first(tmp_path: Path) -> None:
+    # Neither model nor index: "ingest first" is the useful message (ingest builds the model).
     line = one_error_line(
         run_cli(["ask", "Wat betekent Gunnen?"], {"RECEPT_DATA_DIR": str(tmp_path / "leeg")})
+    )
+    assert "Er is nog geen index" in line and "recept ingest" in line
+
+
+@pytest.mark.slow
+def test_cli_ask_without_model_exits_1_with_one_line(tmp_path: Path) -> None:
+    # An index made for e5-small exists, but the model folder is gone.
+    settings = Settings.load(overrides={"data_dir": str(tmp_path / "data")})
+    make_ingestor(settings, HashEmbedder(name="e5-small")).run([CORPUS], sync=True)
+    line = one_error_line(
+        run_cli(["ask", "Wat betekent Gunnen?"], {"RECEPT_DATA_DIR": str(tmp_path / "data")})
     )
     assert "recept models build" in line
 
