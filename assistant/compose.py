@@ -244,11 +244,10 @@ def compose_answer(
             picked.append((p.chunk, sent))
             covered |= new
     for chunk, sents in picked:
-        where = (
-            f"{_label(chunk.kind, lang)}: {chunk.title}"
-            if chunk.kind not in ("letter", "letter_meta")
-            else chunk.title
-        )
+        if chunk.kind not in ("letter", "letter_meta"):
+            where = f"{_label(chunk.kind, lang)}: {chunk.title}"
+        else:  # letter titles are Dutch labels ("Brief: kenmerk"); English gets "letter"
+            where = _label(chunk.kind, lang) if en else chunk.title
         prefix = "According to the" if en else "Volgens"
         body = " ".join(f'"{display(s)}" {cites.add(chunk, s)}' for s in sents)
         lines.append(f"{prefix} *{where}*: {body}")
