@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,27 +17,13 @@ from langchain_core.language_models.fake_chat_models import (
 )
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from llm_fixtures import SOURCE, corpus_passage
 from pydantic import Field
 
 from assistant.llm import LLMDraft, LLMEngine, make_chat_model
 from assistant.quotes import find_verbatim
 from recept.errors import ConfigError, LLMError
-from recept.schema import Chunk, Passage
 from recept.settings import Settings
-
-SOURCE = (Path(__file__).resolve().parents[1] / "corpus" / "recept-voor-de-toekomst.md").read_text(
-    encoding="utf-8"
-)
-
-
-def corpus_passage(n: int, title: str, needle: str) -> Passage:
-    pos = SOURCE.index(needle)
-    start = SOURCE.rfind("\n\n", 0, pos) + 2
-    end = SOURCE.find("\n\n", pos)
-    text = SOURCE[start:end]
-    chunk = Chunk(f"c{n}", "recept", "ingredient", title, start, end, text, text, f"h{n}")
-    return Passage(chunk, 1.0 - n / 10, rank=n)
-
 
 PASSAGES = [
     corpus_passage(1, "Doen", "Blijf vervolgens niet hangen"),

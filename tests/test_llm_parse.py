@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from llm_fixtures import SOURCE, corpus_passage
 
 from assistant.llm_parse import (
     LLMDraft,
@@ -20,22 +20,7 @@ from assistant.llm_parse import (
 )
 from assistant.quotes import find_verbatim
 from recept.errors import LLMError
-from recept.schema import Chunk, Passage
-
-SOURCE = (Path(__file__).resolve().parents[1] / "corpus" / "recept-voor-de-toekomst.md").read_text(
-    encoding="utf-8"
-)
-
-
-def corpus_passage(n: int, title: str, needle: str) -> Passage:
-    """The corpus paragraph holding ``needle`` as a chunk with its real offsets."""
-    pos = SOURCE.index(needle)
-    start = SOURCE.rfind("\n\n", 0, pos) + 2
-    end = SOURCE.find("\n\n", pos)
-    text = SOURCE[start:end]
-    chunk = Chunk(f"c{n}", "recept", "ingredient", title, start, end, text, text, f"h{n}")
-    return Passage(chunk, 1.0 - n / 10, rank=n)
-
+from recept.schema import Passage
 
 PASSAGES = [
     corpus_passage(1, "Doen", "Blijf vervolgens niet hangen"),

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from llm_fixtures import SOURCE, corpus_passage
 
 from assistant.llm import LLMDraft, LLMEngine, make_chat_model
 from assistant.quotes import find_verbatim
 from recept.errors import LLMError
-from recept.schema import Chunk, Passage
 from recept.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -36,20 +36,8 @@ if importlib.util.find_spec("llama_cpp") is None:
         allow_module_level=True,
     )
 
-SOURCE = (Path(__file__).resolve().parents[1] / "corpus" / "recept-voor-de-toekomst.md").read_text(
-    encoding="utf-8"
-)
 QUESTION = "Wat zegt het recept over onderlinge relaties?"
 STARTUP_SECONDS = 90
-
-
-def corpus_passage(n: int, title: str, needle: str) -> Passage:
-    pos = SOURCE.index(needle)
-    start = SOURCE.rfind("\n\n", 0, pos) + 2
-    end = SOURCE.find("\n\n", pos)
-    text = SOURCE[start:end]
-    chunk = Chunk(f"c{n}", "recept", "ingredient", title, start, end, text, text, f"h{n}")
-    return Passage(chunk, 1.0 - n / 10, rank=n)
 
 
 PASSAGES = [
