@@ -168,7 +168,7 @@ class HybridRetriever:
         dense = {c.id: s for c, s in dense_hits}
         for c, _ in dense_hits:
             self.by_id.setdefault(c.id, c)
-        dense_rank = [c.id for c, _ in dense_hits if dense_ok(c)]
+        dense_rank = [c.id for c, _ in dense_hits if c.id not in self.dense_excluded]
         lex_hits = self.bm25.top(self.lexical_tokens(query), self.candidates)
         lexical = {self.chunks[i].id: s for i, s in lex_hits}
         lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].id not in self.skip]
@@ -200,10 +200,3 @@ class HybridRetriever:
         for t in tokenize(expand_query(query)):
             out.extend(split_compound(t, self.vocabulary))
         return out
-
-    def dense_score(self, query_vec: Sequence[float], chunk_id: str) -> float | None:
-        """Cosine of a query vector with one chunk (for refusal features on non-dense hits)."""
-        v = self.store.vectors([chunk_id]).get(chunk_id)
-        if v is None:
-            return None
-        return float(sum(a * b for a, b in zip(query_vec, v, strict=True)))
