@@ -14,8 +14,9 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.bm25 import fold
-from assistant.compose import compose_answer, compose_refusal
+from assistant.compose import compose_answer, compose_instruction_refusal, compose_refusal
 from assistant.followup import resolve_followup
+from assistant.injection import split_instructions
 from assistant.language import detect_language, question_intent, strip_frame
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
 from assistant.retrieve import HybridRetriever
@@ -162,8 +163,18 @@ class Assistant:
     def ask_stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Answer]:
         """Yields growing snapshots of the answer; the last one is final."""
         t0 = time.perf_counter()
-        q = clean_question(question, self.settings.max_question_chars)
-        lang = detect_language(q)
+        asked = clean_question(question, self.settings.max_question_chars)
+        # Instructions to the assistant carry no meaning for the document: cut them out.
+        q, instructed = split_instructions(asked)
+        lang = detect_language(q or asked)
+        if instructed and not q:
+            draft = compose_instruction_refusal(lang)
+            yield Answer(
+                question=asked, text=draft.text, citations=[], passages=[], refused=True,
+                language=lang, engine="extractive", notes=["weigering: alleen instructies"],
+                timings={"total": (time.perf_counter() - t0) * 1000},
+            )  # fmt: skip
+            return
         intent = question_intent(q)
         timings: dict[str, float] = {}
         query, qvec, passages = self._search(q, history, timings)
@@ -172,8 +183,10 @@ class Assistant:
 
         def answer(text: str, citations: list[Citation], engine: str, **kw: Any) -> Answer:
             timings["total"] = (time.perf_counter() - t0) * 1000
+            if instructed:
+                kw.setdefault("notes", []).insert(0, "instructies in de vraag genegeerd")
             return Answer(
-                question=q, text=text, citations=citations, passages=passages,
+                question=asked, text=text, citations=citations, passages=passages,
                 refused=kw.pop("refused", False), language=lang, engine=engine,
                 timings=dict(timings), search_query=query, **kw,
             )  # fmt: skip

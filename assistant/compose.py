@@ -260,6 +260,21 @@ def compose_answer(
     return Draft("\n\n".join(lines), cites.items, notes=notes)
 
 
+def compose_instruction_refusal(lang: str) -> Draft:
+    """The reply to a question that only tries to change the assistant's rules."""
+    if lang == "en":
+        return Draft(
+            "I only answer questions about the recipe, with verbatim quotes from it. "
+            "Instructions in a question do not change that, and my setup is not part of the "
+            "document. Ask me about an ingredient, a quote or the letter."
+        )
+    return Draft(
+        "Ik beantwoord alleen vragen over het recept, met letterlijke citaten eruit. "
+        "Instructies in een vraag veranderen dat niet, en mijn instellingen staan niet in het "
+        "document. Vraag gerust naar een ingrediënt, een citaat of de brief."
+    )
+
+
 def compose_refusal(lang: str, suggestions: Sequence[str]) -> Draft:
     """A plain refusal in the user's language, with ingredients to ask about instead."""
     sug = list(dict.fromkeys(suggestions))[:3]
