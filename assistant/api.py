@@ -14,7 +14,13 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.bm25 import fold
-from assistant.compose import compose_answer, compose_instruction_refusal, compose_refusal
+from assistant.compose import (
+    compose_answer,
+    compose_instruction_refusal,
+    compose_refusal,
+    find_amount,
+    is_amount_question,
+)
 from assistant.followup import resolve_followup
 from assistant.injection import split_instructions
 from assistant.language import detect_language, question_intent, strip_frame
@@ -151,6 +157,15 @@ class Assistant:
             rest = [p for p in passages if p.chunk.id != boost.id]
             passages = [first, *rest][: self.settings.top_k]
             passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
+        if is_amount_question(question) and find_amount(question, passages) is None:
+            # A count ("44 gemeenten") is found by its noun: look further down BM25's ranking.
+            found = find_amount(question, self.retriever.lexical(query, 30), depth=30)
+            if found is not None:
+                chunk = found[0]
+                first = Passage(chunk, passages[0].score if passages else 1.0)
+                rest = [p for p in passages if p.chunk.id != chunk.id]
+                passages = [first, *rest][: self.settings.top_k]
+                passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
         return query, qvec, passages
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:

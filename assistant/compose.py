@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.bm25 import fold, tokenize
 from assistant.cite import cite
-from assistant.lexicon import expand_query
+from assistant.lexicon import expand_query, expansions
 from assistant.quotes import split_sentences
 from ingest.chunk import body_offset
 from recept.schema import KIND_LABELS_NL, Chunk, Citation, Passage
@@ -109,6 +109,66 @@ def best_sentences(chunk: Chunk, question: str, n: int = 1) -> list[str]:
     q = set(tokenize(question))
     ranked = sorted(range(len(sents)), key=lambda i: (-_overlap(sents[i], q), i))[:n]
     return [sents[i] for i in sorted(ranked)]
+
+
+_AMOUNT = re.compile(
+    r"\b(?:hoeveel|hoe veel|how much|how many|het aantal|the number of)\s+([^\W\d_]+(?:'s)?)", re.I
+)
+
+AMOUNT_DEPTH = 5  # how many passages an amount question may look through for its number
+
+
+def is_amount_question(question: str) -> bool:
+    """
+    >>> is_amount_question("Hoeveel deelnemers waren er?"), is_amount_question("Wie zei dat?")
+    (True, False)
+    """
+    return bool(_AMOUNT.search(question))
+
+
+def find_amount(
+    question: str, passages: Sequence[Passage], depth: int = AMOUNT_DEPTH
+) -> tuple[Chunk, str] | None:
+    """For a "how many X" question: the first sentence among the top passages with a number
+    and X (or a synonym of X) in it; None when no passage has one.
+
+    >>> ch = Chunk("1", "d", "letter", "t", 0, 1, "Wij spraken met 100 deelnemers.", "", "")
+    >>> find_amount("Hoeveel mensen deden mee?", [Passage(ch, 1.0)])[1]
+    'Wij spraken met 100 deelnemers.'
+    >>> find_amount("Hoeveel geld?", [Passage(ch, 1.0)]) is None
+    True
+    """
+    m = _AMOUNT.search(question)
+    if not m:
+        return None
+    noun = fold(m.group(1))
+    wanted = set(tokenize(noun)) | {t for e in expansions([noun]) for t in tokenize(e)}
+    for p in passages[:depth]:
+        for sent in body_sentences(p.chunk) or [p.chunk.text]:
+            if _counts(sent, wanted):
+                return p.chunk, sent.lstrip("# ")  # a heading's marks are no part of the fact
+    return None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _counts(sentence: str, wanted: set[str], window: int = 3) -> bool:
+    """Whether a number stands at most ``window`` words before one of the ``wanted`` tokens;
+    years don't count, so "in 2022 ... gemeenten" is no count of municipalities.
+
+    >>> _counts("44 STERKE GEMEENTEN, 9 STERKE REGIO'S", {"meen"})
+    True
+    >>> _counts("Op 26 oktober 2022 spraken gemeenten", {"meen"})
+    False
+    """
+    words = tokenize(sentence, keep_stopwords=True)
+    for i, w in enumerate(words):
+        if w in wanted:
+            before = words[max(0, i - window) : i]
+            if any(b[0].isdigit() and not _YEAR.fullmatch(b) for b in before):
+                return True
+    return False
 
 
 def _join_titles(titles: Sequence[str], lang: str) -> str:
@@ -229,14 +289,18 @@ def compose_answer(
         return Draft("\n\n".join(lines), cites.items, notes=notes)
 
     # Facts and everything else: the sentence(s) that hold the answer, from the best passages.
-    picked: list[tuple[Chunk, list[str]]] = [
-        (top, best_sentences(top, question, 1 if intent == "factual" else 2))
-    ]
+    # A "how many" question leads with the sentence that has the number, wherever it ranked.
+    amount = find_amount(question, passages)
+    if amount is not None:
+        top = amount[0]
+        picked: list[tuple[Chunk, list[str]]] = [(top, [amount[1]])]
+    else:
+        picked = [(top, best_sentences(top, question, 1 if intent == "factual" else 2))]
     # English words count through their Dutch equivalents ("reference" covers "kenmerk").
     q_tokens = set(tokenize(expand_query(question)))
     covered = set().union(*(set(tokenize(s)) for s in picked[0][1]))
     for p in passages[1:3]:
-        if p.score < 0.6 * passages[0].score or p.chunk.kind == "address":
+        if p.chunk.id == top.id or p.score < 0.6 * passages[0].score or p.chunk.kind == "address":
             continue
         sent = best_sentences(p.chunk, question, 1)
         new = set().union(*(set(tokenize(s)) for s in sent)) & (q_tokens - covered)

@@ -14,20 +14,13 @@ when their situation is not in the text: that is what the recipe is for.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.bm25 import fold, tokenize
-from assistant.compose import body_sentences
+from assistant.compose import find_amount, is_amount_question
 from assistant.language import detect_language, question_intent
-from assistant.lexicon import expansions
 from assistant.retrieve import title_matches
 from recept.schema import Passage
-
-_AMOUNT = re.compile(
-    r"\b(?:hoeveel|hoe veel|how much|how many|het aantal|the number of)\s+([^\W\d_]+)", re.I
-)
 
 
 def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
@@ -39,16 +32,7 @@ def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
     >>> amount_missing("Hoeveel deelnemers waren er?", [p]), amount_missing("Hoeveel geld?", [p])
     (False, True)
     """
-    m = _AMOUNT.search(question)
-    if not m:
-        return False
-    noun = fold(m.group(1))
-    wanted = set(tokenize(noun)) | {t for e in expansions([noun]) for t in tokenize(e)}
-    for p in passages[:3]:
-        for s in body_sentences(p.chunk) or [p.chunk.text]:
-            if re.search(r"\d", s) and wanted & set(tokenize(s)):
-                return False
-    return True
+    return is_amount_question(question) and find_amount(question, passages) is None
 
 
 # What a provincial letter about cooperation does not contain, described as passages would be.

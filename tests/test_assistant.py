@@ -15,6 +15,7 @@ from assistant.api import Assistant
 from assistant.llm import LLMEngine
 from assistant.quotes import find_verbatim
 from recept.errors import InputError
+from recept.schema import Message
 
 pytestmark = pytest.mark.model
 SOURCE = CORPUS_FILE.read_text(encoding="utf-8")
@@ -86,6 +87,31 @@ def test_factual_question_cites_the_sentence_with_the_fact(assistant: Assistant)
     assert "1938042/1938060" in answer.text
     answer = assistant.ask("Waar staat ANNA voor?")
     assert "altijd nagaan, nooit aannemen" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "fact"),
+    [
+        ("Hoeveel regio's noemt het recept?", [], "9 STERKE REGIO'S"),
+        ("How many municipalities does Noord-Holland have?", [], "44 STERKE GEMEENTEN"),
+        (
+            "En hoeveel mensen deden er mee?",
+            [
+                {"role": "user", "content": "Wanneer was de conferentie?"},
+                {"role": "assistant", "content": "Op 26 oktober 2022."},
+            ],
+            "100 deelnemers",
+        ),
+    ],
+)
+def test_count_question_leads_with_the_sentence_that_has_the_number(
+    assistant: Assistant, question: str, history: list[Message], fact: str
+) -> None:
+    answer = assistant.ask(question, history)
+    assert not answer.refused
+    assert fact in answer.citations[0].quote
+    assert answer.citations[0].chunk_id in {p.chunk.id for p in answer.passages}
+    assert not answer.citations[0].quote.startswith("#")
 
 
 def test_quote_question_names_the_speaker(assistant: Assistant) -> None:
