@@ -23,7 +23,12 @@ from assistant.compose import (
 )
 from assistant.followup import resolve_followup
 from assistant.injection import split_instructions
-from assistant.language import detect_language, question_intent, strip_frame
+from assistant.language import (
+    asks_for_ingredient,
+    detect_language,
+    question_intent,
+    strip_frame,
+)
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
 from assistant.retrieve import HybridRetriever
 from ingest.embedder import Embedder, load_embedder, resolve_model
@@ -156,6 +161,10 @@ class Assistant:
             first = by_id.get(boost.id) or Passage(boost, passages[0].score if passages else 1.0)
             rest = [p for p in passages if p.chunk.id != boost.id]
             passages = [first, *rest][: self.settings.top_k]
+            passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
+        if asks_for_ingredient(question):
+            # "Welk ingrediënt …" wants an ingredient; other sections follow them, in order.
+            passages = sorted(passages, key=lambda p: p.chunk.kind != "ingredient")
             passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
         if is_amount_question(question) and find_amount(question, passages) is None:
             # A count ("44 gemeenten") is found by its noun: look further down BM25's ranking.

@@ -236,6 +236,20 @@ def strip_frame(question: str) -> str:
     return stripped if re.search(r"[^\W\d_]{3}", stripped) else question
 
 
+_WANTS_INGREDIENT = re.compile(
+    r"\b(?:welk|welke|which|what)\s+(?:van\s+de\s+)?(?:ingredi[eë]nt|ingredient)", re.I
+)
+
+
+def asks_for_ingredient(text: str) -> bool:
+    """Whether the question explicitly asks which ingredient applies.
+
+    >>> asks_for_ingredient("Welk ingrediënt gaat over lef?"), asks_for_ingredient("Wat is lef?")
+    (True, False)
+    """
+    return bool(_WANTS_INGREDIENT.search(text))
+
+
 def navigation(text: str) -> int:
     """+1 for "the next one", -1 for "the previous one", 0 otherwise.
 

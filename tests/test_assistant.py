@@ -114,6 +114,23 @@ def test_count_question_leads_with_the_sentence_that_has_the_number(
     assert not answer.citations[0].quote.startswith("#")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welk ingrediënt gaat over weten wie waarvoor aan de lat staat?",
+        "Which ingredient is about the people who took part in the conference?",
+    ],
+)
+def test_which_ingredient_question_is_answered_with_an_ingredient(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    kinds = [p.kind for p in (p.chunk for p in answer.passages)]
+    first_other = next((i for i, k in enumerate(kinds) if k != "ingredient"), len(kinds))
+    assert kinds[0] == "ingredient" and "ingredient" not in kinds[first_other:]
+    assert answer.citations[0].kind == "ingredient"
+
+
 def test_quote_question_names_the_speaker(assistant: Assistant) -> None:
     answer = assistant.ask("Wie zei 'Ken uzelf'?")
     assert "Hanneke Schipper" in answer.text
