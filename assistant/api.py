@@ -154,17 +154,19 @@ class Assistant:
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
         if timings is not None:
             timings["embed_query"] = (time.perf_counter() - t0) * 1000
-        passages = self.retriever.search(query, self.settings.top_k, timings, qvec=qvec)
+        wants_ingredient = asks_for_ingredient(question)
+        # "Welk ingrediënt …" wants ingredients even when other sections rank higher.
+        depth = self.settings.top_k * (4 if wants_ingredient else 1)
+        passages = self.retriever.search(query, depth, timings, qvec=qvec)
+        if wants_ingredient:
+            passages = sorted(passages, key=lambda p: p.chunk.kind != "ingredient")
+        passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
         if boost:
             # The section the follow-up points at ("the next one") goes first.
             by_id = {p.chunk.id: p for p in passages}
             first = by_id.get(boost.id) or Passage(boost, passages[0].score if passages else 1.0)
             rest = [p for p in passages if p.chunk.id != boost.id]
             passages = [first, *rest][: self.settings.top_k]
-            passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
-        if asks_for_ingredient(question):
-            # "Welk ingrediënt …" wants an ingredient; other sections follow them, in order.
-            passages = sorted(passages, key=lambda p: p.chunk.kind != "ingredient")
             passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
         if is_amount_question(question) and find_amount(question, passages) is None:
             # A count ("44 gemeenten") is found by its noun: look further down BM25's ranking.
