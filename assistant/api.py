@@ -17,6 +17,7 @@ from assistant.bm25 import fold
 from assistant.compose import (
     compose_answer,
     compose_instruction_refusal,
+    compose_overview,
     compose_refusal,
     find_amount,
     is_amount_question,
@@ -25,6 +26,7 @@ from assistant.followup import resolve_followup
 from assistant.injection import split_instructions
 from assistant.language import (
     asks_for_ingredient,
+    asks_for_overview,
     detect_language,
     question_intent,
     strip_frame,
@@ -146,6 +148,17 @@ class Assistant:
         query, _, passages = self._search(question, history, timings)
         return query, passages
 
+    def _overview_chunks(self, letter: bool = False) -> list[Chunk]:
+        """The ingredients, or the letter's paragraphs, in document order (empty when the
+        document has none, e.g. a generic policy text)."""
+        if letter:
+            chunks = [
+                c for c in self.retriever.chunks if c.kind == "letter" and "alinea" in c.title
+            ]
+        else:
+            chunks = [c for c in self.retriever.chunks if c.kind == "ingredient"]
+        return sorted(chunks, key=lambda c: (c.doc_id, c.start))
+
     def _search(
         self, question: str, history: Sequence[Message], timings: dict[str, float] | None
     ) -> tuple[str, list[float], list[Passage]]:
@@ -217,6 +230,18 @@ class Assistant:
                 timings=dict(timings), search_query=query, **kw,
             )  # fmt: skip
 
+        letter = bool(re.search(r"\b(brief|letter)\b", fold(q)))
+        overview = self._overview_chunks(letter) if asks_for_overview(q) else []
+        if overview:
+            # Looked up by section type, not by search: these sections become the passages.
+            intro = [c for c in self.retriever.chunks if c.kind == "intro"]
+            summary = re.search(r"samenvat|\bvat\b|summar|overzicht|overview", fold(q))
+            lead = intro[0] if intro and summary and not letter else None
+            chunks = [lead, *overview] if lead is not None else overview
+            passages = [Passage(c, 1.0, rank=i) for i, c in enumerate(chunks, start=1)]
+            draft = compose_overview(lang, overview, lead, letter=letter)
+            yield answer(draft.text, draft.citations, "extractive", notes=["overzicht"])
+            return
         if intent == "motion":
             from assistant.motion import draft_motion, motion_to_markdown
 

@@ -324,6 +324,48 @@ def compose_answer(
     return Draft("\n\n".join(lines), cites.items, notes=notes)
 
 
+def compose_overview(
+    lang: str, chunks: Sequence[Chunk], lead: Chunk | None = None, *, letter: bool = False
+) -> Draft:
+    """A list of sections in document order, each with its first sentence quoted: all
+    ingredients, or (``letter``) the paragraphs of the letter.
+
+    ``lead`` (e.g. the introduction) opens the answer with its first sentence. The count in
+    the heading is the number of chunks given, so it is right for any document.
+    """
+    cites = _Cites()
+    en = lang == "en"
+    lines: list[str] = []
+    if lead is not None and (first := body_sentences(lead)):
+        prefix = "The recipe opens with" if en else "Het recept begint met"
+        lines.append(f'{prefix}: "{display(first[0])}" {cites.add(lead, first[0])}')
+    n = len(chunks)
+    if letter:
+        head = "The letter in brief (quoted in Dutch):" if en else "De brief in het kort:"
+    else:
+        head = (
+            f"The recipe names {n} ingredients (quoted in Dutch):"
+            if en
+            else f"Het recept noemt {n} ingrediënten:"
+        )
+    lines.append(head)
+    items = []
+    for i, chunk in enumerate(chunks, 1):
+        sents = body_sentences(chunk)
+        if not sents:
+            continue
+        quote = f'"{display(sents[0])}" {cites.add(chunk, sents[0])}'
+        items.append(f"{i}. {quote}" if letter else f"{i}. **{chunk.title}** — {quote}")
+    lines.append("\n".join(items))
+    if not letter:
+        lines.append(
+            "Ask about one of them to see all its steps."
+            if en
+            else "Vraag naar een van deze ingrediënten om alle stappen te zien."
+        )
+    return Draft("\n\n".join(lines), cites.items)
+
+
 def compose_instruction_refusal(lang: str) -> Draft:
     """The reply to a question that only tries to change the assistant's rules."""
     if lang == "en":

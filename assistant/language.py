@@ -250,6 +250,42 @@ def asks_for_ingredient(text: str) -> bool:
     return bool(_WANTS_INGREDIENT.search(text))
 
 
+# Words that only frame an overview request; anything else is a topic ("… bij een crisis").
+_OVERVIEW_FRAME = frozenset(
+    re.findall(
+        r"\S+",
+        """geef gif toon noem som op alle al welke wat zijn er staan in de het een van dit deze
+    recept document ingredienten ingredient overzicht lijst lijstje opsomming samenvatting
+    samenvatten vat samen kort korte kern beknopt beknopte wil graag ik me mij u je kun kunt
+    14 veertien allemaal hele heel alsjeblieft aub svp nog eens even
+    give show list all what which are is the a an of in this recipe document ingredients
+    summary summarise summarize overview short please me can you could tell fourteen
+    main key brief letter""",
+    )
+)
+_OVERVIEW_HEAD = re.compile(
+    r"\b(ingredi[eë]nten|ingredients|samenvatting|samenvatten|vat\b.*\bsamen|overzicht|"
+    r"summary|summari[sz]e|overview)\b",
+    re.I,
+)
+
+
+def asks_for_overview(text: str) -> bool:
+    """Whether the question asks for all ingredients or a summary, without a topic.
+
+    >>> asks_for_overview("Geef alle ingrediënten"), asks_for_overview("What are the ingredients?")
+    (True, True)
+    >>> asks_for_overview("Welke ingrediënten passen bij een crisis?")
+    False
+    >>> asks_for_overview("Vat de brief samen")
+    True
+    """
+    if not _OVERVIEW_HEAD.search(text):
+        return False
+    words = re.findall(r"[^\W_]+", fold(text))
+    return all(w in _OVERVIEW_FRAME for w in words)
+
+
 def navigation(text: str) -> int:
     """+1 for "the next one", -1 for "the previous one", 0 otherwise.
 

@@ -131,6 +131,32 @@ def test_which_ingredient_question_is_answered_with_an_ingredient(
     assert answer.citations[0].kind == "ingredient"
 
 
+@pytest.mark.parametrize(
+    "question", ["Geef alle ingrediënten", "What are the ingredients?", "Geef een samenvatting"]
+)
+def test_overview_lists_every_ingredient_with_a_verbatim_first_sentence(
+    assistant: Assistant, question: str
+) -> None:
+    ingredients = [c for c in assistant.corpus_chunks() if c.kind == "ingredient"]
+    answer = assistant.ask(question)
+    cited = [c for c in answer.citations if c.kind == "ingredient"]
+    assert [c.title for c in cited] == [c.title for c in ingredients]
+    assert f"{len(ingredients)} " in answer.text.split("\n\n")[-3]
+    assert all(find_verbatim(c.quote, SOURCE) for c in answer.citations)
+    assert {c.chunk_id for c in answer.citations} <= {p.chunk.id for p in answer.passages}
+
+
+def test_letter_summary_quotes_each_paragraph_and_topic_questions_are_no_overview(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Vat de brief samen")
+    assert "overzicht" in answer.notes
+    assert {c.kind for c in answer.citations} == {"letter"} and len(answer.citations) >= 3
+    topic = assistant.ask("Welke ingrediënten passen bij een crisis?")
+    assert "overzicht" not in topic.notes
+    assert topic.citations[0].title == "Never waste a good crisis"
+
+
 def test_quote_question_names_the_speaker(assistant: Assistant) -> None:
     answer = assistant.ask("Wie zei 'Ken uzelf'?")
     assert "Hanneke Schipper" in answer.text
