@@ -42,6 +42,18 @@ def sections_in(text: str, chunks: Sequence[Chunk]) -> list[Chunk]:
     return [c for _, c in sorted(found, key=lambda f: f[0])]
 
 
+_RELATED = re.compile(r"^(?:Verwante ingrediënten|Related ingredients):.*$", re.M)
+
+
+def answer_body(text: str) -> str:
+    """An answer without its "related ingredients" line: the topic is what it was about.
+
+    >>> answer_body("Het ingrediënt **Gunnen** past.\\n\\nVerwante ingrediënten: **Doen**.")
+    'Het ingrediënt **Gunnen** past.'
+    """
+    return _RELATED.sub("", text).strip()
+
+
 def resolve_followup(
     question: str, history: Sequence[Message], chunks: Sequence[Chunk]
 ) -> tuple[str, Chunk | None]:
@@ -50,7 +62,7 @@ def resolve_followup(
         return question, None
     prev_q = _last(history, "user")
     prev_a = _last(history, "assistant")
-    mentioned = sections_in(prev_a, chunks) or sections_in(prev_q, chunks)
+    mentioned = sections_in(answer_body(prev_a), chunks) or sections_in(prev_q, chunks)
     step = navigation(question)
     if step and mentioned and mentioned[0].kind == "ingredient":
         ordinals = {

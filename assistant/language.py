@@ -194,7 +194,11 @@ _FOLLOWUP = re.compile(
     r"^(en|maar|ok|oke|oké|dus|and|but|so|what about|en wat|hoe dan|waarom dan)\b|"
     r"\b(dat|dit|die|daar|daarvan|daarmee|hiervan|hierbij|hetzelfde|dat ingrediënt|"
     r"daarna|volgende|vorige|ervoor|erna|hij|zij|haar|hem|diens|that|this|it|its|those|them|"
-    r"there|same|next|previous|he|she|his|her|him|they|their)\b",
+    r"there|same|next|previous|he|she|his|her|him|they|their|"
+    r"vergelijkbaars?|soortgelijks?|dergelijks?|zoiets|similar|likewise|"
+    r"exacte|letterlijke|exact|precise)\b"
+    # possessive "zijn" ("wat is zijn functie"), not the verb ("wat zijn de ingrediënten")
+    r"|\b(?:is|was|van|over|met|in|op|aan|voor|volgens)\s+(?:zijn|z'n)\b",
     re.I,
 )
 
@@ -204,6 +208,8 @@ def is_followup(text: str) -> bool:
     too short to stand alone ("wanneer dan precies?").
 
     >>> is_followup("whats his job?"), is_followup("Wat staat er over empathie in het recept?")
+    (True, False)
+    >>> is_followup("Wat is zijn functie?"), is_followup("Wat zijn de belangrijkste ingrediënten?")
     (True, False)
     """
     t = fold(text).strip()

@@ -171,6 +171,30 @@ def test_english_question_gets_english_frame_and_dutch_quotes(assistant: Assista
     assert all(find_verbatim(c.quote, SOURCE) for c in answer.citations)
 
 
+@pytest.mark.parametrize(
+    ("first", "followup", "title"),
+    [
+        ("Wat zei Arthur van Dijk?", "Wat is zijn functie?", "Citaat van Arthur van Dijk"),
+        ("Wat is Gunnen?", "Geef een voorbeeld", "Gunnen"),  # not a "related" ingredient
+        (
+            "What does Ilse Zaal say?",
+            "Can you give me the exact quote?",
+            "Citaat van Ilse Zaal",
+        ),
+    ],
+)
+def test_followup_stays_with_what_the_previous_answer_was_about(
+    assistant: Assistant, first: str, followup: str, title: str
+) -> None:
+    previous = assistant.ask(first)
+    history: list[Message] = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": previous.text},
+    ]
+    answer = assistant.ask(followup, history)
+    assert answer.citations[0].title == title
+
+
 def test_followup_carries_the_previous_topic(assistant: Assistant) -> None:
     first = assistant.ask("Wat zegt het recept over een crisis?")
     history = [
