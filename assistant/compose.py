@@ -64,8 +64,14 @@ def display(text: str) -> str:
 
     >>> display("**Hanneke  Schipper**\\n\\nDirecteur")
     'Hanneke Schipper Directeur'
+    >>> display("georganiseerd door [Provincie Noord-Holland](#).")
+    'georganiseerd door Provincie Noord-Holland.'
     """
+    text = _LINK.sub(r"\1", text)  # the link's words are the text; its target is markup
     return " ".join(text.replace("**", "").replace("*", " ").split())
+
+
+_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
 
 
 def body_sentences(chunk: Chunk) -> list[str]:
