@@ -21,17 +21,43 @@ _REQUEST_PREFIX = re.compile(
 )
 
 
+# "… die het college vraagt de raad vroeg te betrekken": what the council asks, verbatim.
+_ASK = re.compile(
+    r"(?:^|\b(?:die|dat|waarin|waarmee|om|en|which|that)\s+)(?:we\s+|wij\s+|de\s+raad\s+)?"
+    r"(?:het\s+college|de\s+burgemeester|b\s*&\s*w|the\s+(?:executive|college|board))\s+"
+    r"(?:vraagt|verzoekt|oproept|opdraagt|vragen|verzoeken|asks|calls\s+on|requests)\s+"
+    r"(?:om\s+|to\s+)?(?P<ask>.+)$",
+    re.I,
+)
+
+
+def motion_request(request: str) -> tuple[str, str]:
+    """(subject, what the college is asked to do or '') of a motion request.
+
+    >>> motion_request("Stel een motie op over regionale samenwerking bij woningbouw.")
+    ('regionale samenwerking bij woningbouw', '')
+    >>> motion_request("Schrijf een motie die het college vraagt de raad vroeg te betrekken.")
+    ('de raad vroeg te betrekken', 'de raad vroeg te betrekken')
+    >>> motion_request("motie")
+    ('[onderwerp]', '')
+    """
+    s = _REQUEST_PREFIX.sub("", request).strip().rstrip(".?! ")
+    s = re.sub(r"^(op|over)\s+", "", s, flags=re.I)
+    m = _ASK.search(s)
+    if m:
+        ask = m.group("ask").strip().rstrip(".?!; ")
+        return ask, ask
+    s = re.sub(r"^(die|dat|waarin|waarmee|om)\s+", "", s, flags=re.I)
+    return s or "[onderwerp]", ""
+
+
 def motion_subject(request: str) -> str:
     """The subject of a motion request.
 
     >>> motion_subject("Stel een motie op over regionale samenwerking bij woningbouw.")
     'regionale samenwerking bij woningbouw'
-    >>> motion_subject("motie")
-    '[onderwerp]'
     """
-    s = _REQUEST_PREFIX.sub("", request).strip().rstrip(".?! ")
-    s = re.sub(r"^(op|over)\s+", "", s, flags=re.I)
-    return s or "[onderwerp]"
+    return motion_request(request)[0]
 
 
 def _meta(chunks: Sequence[Chunk], group: str) -> Chunk | None:
@@ -56,7 +82,7 @@ def draft_motion(
     indieners: Sequence[str] = (),
 ) -> Motion:
     cites = _Cites()
-    subject = motion_subject(request)
+    subject, request_ask = motion_request(request)
     constaterende: list[MotionClause] = []
 
     def clause(text: str, n_from: int) -> MotionClause:
@@ -135,11 +161,16 @@ def draft_motion(
         )
 
     titles = ", ".join(f"'{c.title}'" for c in ingredients) or "[ingrediënten]"
-    verzoekt = [
-        MotionClause(
-            f"in overleg met de regiogemeenten en de provincie uit te werken hoe de ingrediënten "
-            f"{titles} uit het 'Recept voor de toekomst' worden toegepast bij {subject};"
-        ),
+    how = (
+        f"in overleg met de regiogemeenten en de provincie uit te werken hoe de ingrediënten "
+        f"{titles} uit het 'Recept voor de toekomst' daarbij worden toegepast;"
+        if request_ask
+        else f"in overleg met de regiogemeenten en de provincie uit te werken hoe de "
+        f"ingrediënten {titles} uit het 'Recept voor de toekomst' worden toegepast bij {subject};"
+    )
+    verzoekt = [MotionClause(f"{request_ask};")] if request_ask else []
+    verzoekt += [
+        MotionClause(how),
         MotionClause("de raad vóór [datum] te informeren over de uitkomsten daarvan;"),
     ]
     return Motion(

@@ -239,6 +239,18 @@ def test_motion_request_via_ask(assistant: Assistant) -> None:
     assert_citations_verbatim(assistant, answer)
 
 
+def test_motion_carries_what_the_college_is_asked_verbatim(assistant: Assistant) -> None:
+    motion = assistant.draft_motion(
+        "Stel een motie op die het college vraagt de raad vroeg te betrekken bij regionale "
+        "samenwerking",
+        gemeente="Zaanstad",
+    )
+    assert motion.title == "Motie: De raad vroeg te betrekken bij regionale samenwerking"
+    assert motion.verzoekt[0].text == "de raad vroeg te betrekken bij regionale samenwerking;"
+    assert all(not c.text.startswith(("Die ", "die ")) for c in motion.verzoekt)
+    assert all(c.citations for c in motion.constaterende + motion.overwegende)
+
+
 # --- the LLM path, with a fake chat model that misbehaves -------------------------------------
 
 
