@@ -222,10 +222,11 @@ def _recipe(r: dict[str, Any]) -> list[str]:
         f"{w.get('unverified_citations')} unverified citations.",
         "",
     ]
-    for key, v in (r.get("torch_threads") or {}).items():
-        if key.startswith("threads_"):
+    for key, v in (r.get("encoder_runtimes") or {}).items():
+        if "_threads_" in key:
+            runtime, n = key.split("_threads_")
             lines.append(
-                f"- torch with {key.removeprefix('threads_')} thread(s): query embedding p50 "
+                f"- e5 on {runtime} with {n} thread(s): query embedding p50 "
                 f"{_f(_get(v, 'query_ms', 'p50'))} ms, {_f(v.get('passages_per_s'))} passages/s"
             )
     return lines

@@ -36,7 +36,13 @@ from bench.langchain_recipe import langchain_run
 from bench.report import TARGETS, markdown, summarise
 from bench.scale import measure_ours, measure_theirs, scale_corpus
 from bench.stats import self_peak_rss_mb
-from bench.warm import ingest, measure_assistant, open_assistant, tier_settings, torch_threads
+from bench.warm import (
+    encoder_runtimes,
+    ingest,
+    measure_assistant,
+    open_assistant,
+    tier_settings,
+)
 
 PROJECT = Path(__file__).resolve().parents[1]
 RESULTS = PROJECT / "bench" / "results"
@@ -167,8 +173,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         recipe_text = CORPUS_FILE.read_text(encoding="utf-8")
         results["warm_1x"] = run_section(results, "warm latency 1×", warm_one)
-        results["torch_threads"] = run_section(
-            results, "torch threads", lambda: torch_threads(embedder, recipe_text[2000:2600])
+        model_dir = resolve_model(user).path
+        results["encoder_runtimes"] = run_section(
+            results,
+            "encoder runtimes",
+            lambda: encoder_runtimes(model_dir, recipe_text[2000:2600]),
         )
         results["peak_rss_mb_after_1x"] = self_peak_rss_mb()
 

@@ -103,31 +103,36 @@ def measure_assistant(
     return section, ranked
 
 
-def torch_threads(embedder: Any, passage: str, reps: int = 15) -> dict[str, Any]:
-    """Query and batch embedding with one thread, all cores, and what the app configured.
-
-    On a busy machine, intra-op threads that spin while waiting for a core can make a small
-    query many times slower; this shows whether that happens here."""
+def encoder_runtimes(model_dir: Path, passage: str, reps: int = 15) -> dict[str, Any]:
+    """Query and batch embedding of e5 on onnxruntime and on torch, with one thread and with
+    all cores: the numbers behind the defaults (onnx, one thread per question)."""
     import torch
+
+    from ingest.e5build import PASSAGE_PROMPT, QUERY_PROMPT
+    from ingest.embedder import SentenceTransformerEmbedder
+    from ingest.onnx_embedder import OnnxEmbedder
 
     default = torch.get_num_threads()
     query = "Hoe betrek ik de gemeenteraad vroeg bij regionale samenwerking?"
-    out: dict[str, Any] = {"default_threads": default}
+    out: dict[str, Any] = {"cpu_count": os.cpu_count()}
     try:
-        for n in sorted({default, 1, os.cpu_count() or 1}, reverse=True):
+        for n in sorted({1, os.cpu_count() or 1}):
+            onnx = OnnxEmbedder(model_dir, "e5-small", QUERY_PROMPT, PASSAGE_PROMPT, threads=n)
             torch.set_num_threads(n)
-            embedder.embed_query(query)
-            times = []
-            for _ in range(reps):
-                t0 = time.perf_counter()
+            st = SentenceTransformerEmbedder(model_dir, "e5-small", QUERY_PROMPT, PASSAGE_PROMPT)
+            for runtime, embedder in (("onnx", onnx), ("torch", st)):
                 embedder.embed_query(query)
-                times.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            embedder.embed_documents([passage] * 32)
-            out[f"threads_{n}"] = {
-                "query_ms": stats_ms(times),
-                "passages_per_s": round(32 / (time.perf_counter() - t0), 1),
-            }
+                times = []
+                for _ in range(reps):
+                    t0 = time.perf_counter()
+                    embedder.embed_query(query)
+                    times.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                embedder.embed_documents([passage] * 32)
+                out[f"{runtime}_threads_{n}"] = {
+                    "query_ms": stats_ms(times),
+                    "passages_per_s": round(32 / (time.perf_counter() - t0), 1),
+                }
     finally:
         torch.set_num_threads(default)
     return out

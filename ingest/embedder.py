@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from ingest.e5build import PASSAGE_PROMPT, QUERY_PROMPT, build_e5_small, is_built
+from ingest.onnx_embedder import OnnxEmbedder, export_onnx
 from recept.errors import ModelError
 from recept.settings import Settings
 
@@ -131,7 +132,12 @@ def known_models(settings: Settings) -> list[tuple[str, ModelSpec | None]]:
 
 
 def load_embedder(settings: Settings, *, build: bool = True) -> Embedder:
-    """The configured embedder; builds e5-small first when missing (unless ``build=False``)."""
+    """The configured embedder; builds e5-small first when missing (unless ``build=False``).
+
+    e5-small runs on onnxruntime unless ``encoder_runtime`` is 'torch'; a missing ONNX export
+    is made from the built model even with ``build=False`` (seconds, local, torch only then).
+    Both runtimes carry the same name: their vectors agree, so one index serves both.
+    """
     spec = resolve_model(settings)
     if spec.buildable and not is_built(spec.path):
         if not build:
@@ -139,6 +145,15 @@ def load_embedder(settings: Settings, *, build: bool = True) -> Embedder:
                 f"Model '{spec.name}' is nog niet gebouwd. Voer `recept models build` uit."
             )
         build_e5_small(spec.path)
+    if spec.buildable and settings.encoder_runtime == "onnx":
+        export_onnx(spec.path)
+        return OnnxEmbedder(
+            spec.path,
+            spec.name,
+            query_prompt=spec.query_prompt,
+            passage_prompt=spec.passage_prompt,
+            threads=settings.torch_threads,
+        )
     return SentenceTransformerEmbedder(
         spec.path,
         spec.name,

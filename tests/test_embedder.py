@@ -19,6 +19,7 @@ from ingest.embedder import (
     load_embedder,
     resolve_model,
 )
+from ingest.onnx_embedder import OnnxEmbedder
 from recept.errors import ModelError
 from recept.settings import Settings
 
@@ -109,10 +110,12 @@ def test_load_embedder_builds_a_missing_e5_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[Path] = []
+    exported: list[Path] = []
     monkeypatch.setattr(embedder_mod, "build_e5_small", lambda target: built.append(target))
+    monkeypatch.setattr(embedder_mod, "export_onnx", lambda target: exported.append(target))
     e = load_embedder(settings(tmp_path, "e5-small"))
-    assert built == [tmp_path / "models" / "multilingual-e5-small"]
-    assert isinstance(e, SentenceTransformerEmbedder)
+    assert built == exported == [tmp_path / "models" / "multilingual-e5-small"]
+    assert isinstance(e, OnnxEmbedder)
     assert (e.name, e.query_prompt, e.passage_prompt) == ("e5-small", "query: ", "passage: ")
 
 

@@ -1,6 +1,7 @@
 """`recept models build|list`: make the embedding model available and show what is present.
 
-Nothing is downloaded: e5-small is converted from installed packages, the others are folders.
+Nothing is downloaded: e5-small is converted from installed packages (and, for the default
+ONNX runtime, exported to ONNX and checked against torch), the others are folders.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import time
 import click
 
 from ingest.e5build import build_e5_small
-from ingest.embedder import known_models, resolve_model
+from ingest.embedder import ModelSpec, known_models, resolve_model
+from ingest.onnx_embedder import export_onnx, is_exported
 from recept.cli import Context
 
 
@@ -20,7 +22,11 @@ def models() -> None:
 
 
 @models.command("build")
-@click.option("--force", is_flag=True, help="Ook opnieuw bouwen als het model al aanwezig is.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Ook opnieuw bouwen en exporteren als het model al aanwezig is.",
+)
 @click.pass_obj
 def build(obj: Context, force: bool) -> None:
     """Bouw het ingestelde embeddingmodel (RECEPT_EMBEDDING_MODEL) als dat nodig is."""
@@ -30,11 +36,23 @@ def build(obj: Context, force: bool) -> None:
         return
     if spec.present and not force:
         click.echo(f"Model '{spec.name}' is al aanwezig: {spec.path}")
+    else:
+        start = time.perf_counter()
+        build_e5_small(spec.path, force=force)
+        seconds = time.perf_counter() - start
+        click.echo(f"Model '{spec.name}' gebouwd in {seconds:.1f} s: {spec.path}")
+    if obj.settings.encoder_runtime == "onnx":
+        _export(spec, force)
+
+
+def _export(spec: ModelSpec, force: bool) -> None:
+    if is_exported(spec.path) and not force:
+        click.echo(f"ONNX-export is al aanwezig: {spec.path / 'onnx'}")
         return
     start = time.perf_counter()
-    build_e5_small(spec.path, force=force)
+    path = export_onnx(spec.path, force=force)
     seconds = time.perf_counter() - start
-    click.echo(f"Model '{spec.name}' gebouwd in {seconds:.1f} s: {spec.path}")
+    click.echo(f"ONNX-export gemaakt en gecontroleerd in {seconds:.1f} s: {path}")
 
 
 @models.command("list")
@@ -49,6 +67,8 @@ def list_models(obj: Context) -> None:
             continue
         if spec.present:
             state = "aanwezig"
+            if spec.buildable:
+                state += ", ONNX-export " + ("aanwezig" if is_exported(spec.path) else "ontbreekt")
         elif spec.buildable:
             state = "nog niet gebouwd (`recept models build`)"
         else:
