@@ -25,6 +25,7 @@ from ui.render import chat_markdown, empty_panel, notice_html, sources_html
 log = logging.getLogger(__name__)
 
 EXAMPLES = (
+    "Geef alle ingrediënten",
     "Hoe pas ik 'Gunnen' toe bij woningbouw?",
     "Wat betekent ANNA?",
     "Stel een motie op over regionale samenwerking",
