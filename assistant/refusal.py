@@ -14,11 +14,14 @@ when their situation is not in the text: that is what the recipe is for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from assistant.bm25 import fold, tokenize
 from assistant.compose import find_amount, is_amount_question
 from assistant.language import detect_language, question_intent
+from assistant.lexicon import expansions, split_compound
 from assistant.retrieve import title_matches
 from recept.schema import Passage
 
@@ -33,6 +36,58 @@ def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
     (False, True)
     """
     return is_amount_question(question) and find_amount(question, passages) is None
+
+
+_WHO_IS = re.compile(
+    r"\b(?:wie\s+(?:is|was|zijn|waren)|who\s+(?:is|was|are|were))\s+(?:de|het|the)\s+"
+    r"([^\W\d_]+(?:-[^\W\d_]+)*)",
+    re.I,
+)
+
+
+def office_named(question: str, vocabulary: Collection[str]) -> bool | None:
+    """For a "wie is de X" question: whether the document names the office X at all.
+
+    Such questions ask for a person by office ("Wie is de burgemeester van …?"). When X does
+    not occur in the text (nor its Dutch word, for English), nothing can answer it; when it
+    does, the question is about the document whatever it resembles. None: not such a
+    question, or an English word without a known Dutch equivalent.
+
+    >>> office_named("Wie is de burgemeester van Bloemendaal?", {"commissaris", "koning"})
+    False
+    >>> office_named("Who is the commissaris van de Koning?", {"commissaris", "koning"})
+    True
+    >>> office_named("Who is the chair?", {"commissaris"}) is None
+    True
+    """
+    m = _WHO_IS.search(question)
+    if not m or not vocabulary:
+        return None
+    word = fold(m.group(1))
+    if detect_language(question) == "en":
+        wanted = {t for e in expansions([word]) for t in tokenize(e)} | (
+            set(tokenize(word)) & set(vocabulary)  # a Dutch title inside English
+        )
+        if not wanted:
+            return None
+    else:
+        wanted = set(tokenize(word))
+    known = set(vocabulary)
+    return any(_occurs(t, known) for t in wanted)
+
+
+def _occurs(token: str, known: set[str]) -> bool:
+    """Whether a (stemmed) word occurs: itself, a derivation sharing all but its last few
+    letters ("gespreksleider" ~ "gespreksleiding"), or a compound of two known words
+    ("jeugdzorgregio"), but not on a stray tail ("burgemee" ends in "mee").
+
+    >>> _occurs("spreksleider", {"spreksleid"}), _occurs("burgemee", {"mee", "burg"})
+    (True, False)
+    """
+    if token in known or len(split_compound(token, known)) == 2:
+        return True
+    stem = token[: max(6, len(token) - 3)]
+    return len(token) >= 8 and any(k.startswith(stem) for k in known)
 
 
 # What a provincial letter about cooperation does not contain, described as passages would be.
@@ -61,11 +116,13 @@ class Features:
     title_hit: bool  # the question names a section title or speaker
     intent: str
     language: str
+    office_named: bool | None = None  # "wie is de X": does the document name office X?
 
     def __str__(self) -> str:
         return (
             f"dense={self.dense_top:.3f} off_topic={self.off_topic:.3f} "
-            f"amount_missing={self.amount_missing} title={self.title_hit} intent={self.intent}"
+            f"amount_missing={self.amount_missing} office_named={self.office_named} "
+            f"title={self.title_hit} intent={self.intent}"
         )
 
 
@@ -74,6 +131,7 @@ def refusal_features(
     passages: Sequence[Passage],
     query_vec: Sequence[float],
     off_topic_vecs: Sequence[Sequence[float]],
+    vocabulary: Collection[str] = (),
 ) -> Features:
     dense = max((p.dense for p in passages[:5] if p.dense is not None), default=0.0)
     off = max(
@@ -84,6 +142,7 @@ def refusal_features(
         dense_top=dense,
         off_topic=off,
         amount_missing=amount_missing(question, passages),
+        office_named=office_named(question, vocabulary),
         title_hit=bool(title_matches(question, [p.chunk for p in passages])),
         intent=question_intent(question),
         language=detect_language(question),
@@ -109,10 +168,14 @@ class RefusalPolicy:
             return []
         out = []
         margin = self.margin + (self.cross_lingual_margin if f.language == "en" else 0.0)
-        if f.off_topic > f.dense_top + margin:
+        # An office the document names makes the question in scope, however much it
+        # resembles "who is the mayor of …".
+        if f.off_topic > f.dense_top + margin and f.office_named is not True:
             out.append(f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})")
         if f.amount_missing:
             out.append("gevraagd bedrag/aantal staat er niet in")
+        if f.office_named is False:
+            out.append("naar die functie wordt in het document niet verwezen")
         if f.dense_top < self.threshold:
             out.append(f"lage gelijkenis ({f.dense_top:.3f})")
         return out

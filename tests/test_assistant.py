@@ -64,6 +64,8 @@ def test_every_citation_is_verbatim_over_many_questions(assistant: Assistant) ->
         "What's the weather going to be like in Haarlem tomorrow?",
         "Hoeveel geld trekt de provincie uit voor gemeenten in 2024?",
         "Can you write me a Python script?",
+        "Wie is de burgemeester van Bloemendaal?",
+        "Who is the mayor of Haarlem?",
     ],
 )
 def test_out_of_scope_is_refused_plainly(assistant: Assistant, question: str) -> None:
@@ -72,6 +74,22 @@ def test_out_of_scope_is_refused_plainly(assistant: Assistant, question: str) ->
     assert answer.citations == []
     assert "niet" in answer.text or "not" in answer.text
     assert answer.suggestions, "a refusal suggests ingredients to ask about instead"
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker_or_title"),
+    [
+        ("Wie is de gedeputeerde?", "Gedeputeerde Staten"),
+        ("Wie is de directeur-generaal?", "Hanneke Schipper"),
+        ("Who is the King's commissioner?", "Arthur van Dijk"),
+    ],
+)
+def test_who_is_question_about_an_office_the_document_names_is_answered(
+    assistant: Assistant, question: str, speaker_or_title: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused
+    assert speaker_or_title in answer.text
 
 
 def test_ingredient_question_leads_with_the_ingredient(assistant: Assistant) -> None:
