@@ -257,7 +257,14 @@ class Assistant:
             text = motion_to_markdown(motion, markers=True)
             yield answer(text, motion.citations, "motion", notes=["motie-concept"])
             return
-        feats = refusal_features(q, passages, qvec, self._off_topic, self.retriever.vocabulary)
+        feats = refusal_features(
+            q,
+            passages,
+            qvec,
+            self._off_topic,
+            self.retriever.vocabulary,
+            self._corpus_folded,
+        )
         if not passages or self.refusal.refuse(feats):
             # Suggest the nearest ingredients, even when none made the top passages.
             nearest = [c for c, _ in self.retriever.store.query(qvec, 40)]

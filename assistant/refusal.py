@@ -90,6 +90,28 @@ def _occurs(token: str, known: set[str]) -> bool:
     return len(token) >= 8 and any(k.startswith(stem) for k in known)
 
 
+_LAW = re.compile(
+    r"\b([^\W\d_]{3,}wet|wet\s+[^\W\d_]+\s+[^\W\d_]+)\b|\b(?:artikel|article)\s+\d+", re.I
+)
+
+
+def law_missing(question: str, corpus_folded: str) -> bool:
+    """The question names a law (…wet) or an article the document never mentions.
+
+    >>> law_missing("Kunt u artikel 147 van de Gemeentewet toelichten?", "wet- en regelgeving")
+    True
+    >>> law_missing("Wat zegt het recept over wet- en regelgeving?", "wet- en regelgeving")
+    False
+    """
+    for m in _LAW.finditer(question):
+        phrase = fold(m.group(0))
+        if phrase.startswith(("artikel", "article")) or phrase not in corpus_folded:
+            if phrase.startswith("wet ") and " en " in f" {phrase} ":
+                continue  # "wet en regelgeving" is a phrase, not a named law
+            return True
+    return False
+
+
 # What a provincial letter about cooperation does not contain, described as passages would be.
 # In Dutch only, like the passages: an English question is then cross-lingual to both sides.
 OFF_TOPIC = (
@@ -117,11 +139,13 @@ class Features:
     intent: str
     language: str
     office_named: bool | None = None  # "wie is de X": does the document name office X?
+    law_missing: bool = False  # names a law or article the document never mentions
 
     def __str__(self) -> str:
         return (
             f"dense={self.dense_top:.3f} off_topic={self.off_topic:.3f} "
             f"amount_missing={self.amount_missing} office_named={self.office_named} "
+            f"law_missing={self.law_missing} "
             f"title={self.title_hit} intent={self.intent}"
         )
 
@@ -132,6 +156,7 @@ def refusal_features(
     query_vec: Sequence[float],
     off_topic_vecs: Sequence[Sequence[float]],
     vocabulary: Collection[str] = (),
+    corpus_folded: str = "",
 ) -> Features:
     dense = max((p.dense for p in passages[:5] if p.dense is not None), default=0.0)
     off = max(
@@ -143,6 +168,7 @@ def refusal_features(
         off_topic=off,
         amount_missing=amount_missing(question, passages),
         office_named=office_named(question, vocabulary),
+        law_missing=bool(corpus_folded) and law_missing(question, corpus_folded),
         title_hit=bool(title_matches(question, [p.chunk for p in passages])),
         intent=question_intent(question),
         language=detect_language(question),
@@ -174,6 +200,8 @@ class RefusalPolicy:
             out.append(f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})")
         if f.amount_missing:
             out.append("gevraagd bedrag/aantal staat er niet in")
+        if f.law_missing and f.intent != "apply":  # advice for a law's setting is fine
+            out.append("die wet of dat artikel komt in het document niet voor")
         if f.office_named is False:
             out.append("naar die functie wordt in het document niet verwezen")
         if f.dense_top < self.threshold:

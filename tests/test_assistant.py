@@ -66,6 +66,7 @@ def test_every_citation_is_verbatim_over_many_questions(assistant: Assistant) ->
         "Can you write me a Python script?",
         "Wie is de burgemeester van Bloemendaal?",
         "Who is the mayor of Haarlem?",
+        "Wat zegt de Omgevingswet over regionale samenwerking?",
     ],
 )
 def test_out_of_scope_is_refused_plainly(assistant: Assistant, question: str) -> None:
@@ -90,6 +91,14 @@ def test_who_is_question_about_an_office_the_document_names_is_answered(
     answer = assistant.ask(question)
     assert not answer.refused
     assert speaker_or_title in answer.text
+
+
+def test_advice_for_a_setting_the_recipe_does_not_name_is_still_given(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Hoe pas ik Gunnen toe bij de invoering van de Omgevingswet?")
+    assert not answer.refused
+    assert answer.citations[0].title == "Gunnen"
 
 
 def test_ingredient_question_leads_with_the_ingredient(assistant: Assistant) -> None:
