@@ -25,11 +25,11 @@ from assistant.compose import (
 from assistant.followup import resolve_followup
 from assistant.injection import split_instructions
 from assistant.language import (
-    asks_for_ingredient,
     asks_for_overview,
     detect_language,
     question_intent,
     strip_frame,
+    wanted_kind,
 )
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
 from assistant.retrieve import HybridRetriever
@@ -167,12 +167,12 @@ class Assistant:
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
         if timings is not None:
             timings["embed_query"] = (time.perf_counter() - t0) * 1000
-        wants_ingredient = asks_for_ingredient(question)
-        # "Welk ingrediënt …" wants ingredients even when other sections rank higher.
-        depth = self.settings.top_k * (4 if wants_ingredient else 1)
+        kind = wanted_kind(question)
+        # "Welk ingrediënt …" / "which quote …" wants that kind even when others rank higher.
+        depth = self.settings.top_k * (4 if kind else 1)
         passages = self.retriever.search(query, depth, timings, qvec=qvec)
-        if wants_ingredient:
-            passages = sorted(passages, key=lambda p: p.chunk.kind != "ingredient")
+        if kind:
+            passages = sorted(passages, key=lambda p: p.chunk.kind != kind)
         passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
         if boost:
             # The section the follow-up points at ("the next one") goes first.

@@ -242,18 +242,32 @@ def strip_frame(question: str) -> str:
     return stripped if re.search(r"[^\W\d_]{3}", stripped) else question
 
 
-_WANTS_INGREDIENT = re.compile(
-    r"\b(?:welk|welke|which|what)\s+(?:van\s+de\s+)?(?:ingredi[eë]nt|ingredient)", re.I
+_WANTS_KIND = (
+    (
+        "ingredient",
+        re.compile(
+            r"\b(?:welk|welke|which|what)\s+(?:van\s+de\s+)?(?:ingredi[eë]nt|ingredient)", re.I
+        ),
+    ),
+    (
+        "quote",
+        re.compile(
+            r"\b(?:welk|welke|which|what)\s+(?:van\s+de\s+)?(?:citaat|citaten|uitspraak|quote)",
+            re.I,
+        ),
+    ),
 )
 
 
-def asks_for_ingredient(text: str) -> bool:
-    """Whether the question explicitly asks which ingredient applies.
+def wanted_kind(text: str) -> str:
+    """The section kind a question explicitly asks for ("welk ingrediënt", "which quote").
 
-    >>> asks_for_ingredient("Welk ingrediënt gaat over lef?"), asks_for_ingredient("Wat is lef?")
-    (True, False)
+    >>> wanted_kind("Welk ingrediënt gaat over lef?"), wanted_kind("Which quote is about trust?")
+    ('ingredient', 'quote')
+    >>> wanted_kind("Wat is lef?")
+    ''
     """
-    return bool(_WANTS_INGREDIENT.search(text))
+    return next((kind for kind, rx in _WANTS_KIND if rx.search(text)), "")
 
 
 # Words that only frame an overview request; anything else is a topic ("… bij een crisis").

@@ -97,10 +97,32 @@ def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
             continue
         for name in (c.title, c.speaker):
             phrase = _name_phrase(name) if name else ""
-            if phrase and f" {phrase} " in q:
+            if phrase and f" {phrase} " in q and not _used_as_verb(name, query):
                 hits.append((len(phrase), c.id))
                 break
     return [cid for _, cid in sorted(hits, key=lambda h: -h[0])]
+
+
+_MODAL = (
+    r"\b(?:moet|moeten|kan|kun|kunt|kunnen|zal|zullen|wil|wilt|willen|ga|gaat|gaan|mag|mogen|te)\b"
+)
+
+
+def _used_as_verb(title: str, query: str) -> bool:
+    """A one-word title written in lower case after a modal verb is the verb itself:
+    "wat moet de provincie doen?" asks nothing about the ingredient *Doen*.
+
+    >>> _used_as_verb("Doen", "Wat moet de provincie doen?"), _used_as_verb("Doen", "Wat is doen?")
+    (True, False)
+    >>> _used_as_verb("Doen", "Hoe kan ik 'Doen' toepassen?")
+    False
+    """
+    if " " in title.strip() or not title[:1].isupper():
+        return False
+    word = re.escape(title.lower())
+    if not re.search(rf"(?<![\w'\"‘“]){word}(?![\w'\"’”])", query):
+        return False  # only capitalised or quoted mentions: the title
+    return bool(re.search(rf"{_MODAL}[^.?!]*\b{word}\b", query, re.I))
 
 
 IMPUTE_TOP = 3  # only a strong lexical hit stands in for the missing dense judgement

@@ -184,6 +184,19 @@ def test_letter_summary_quotes_each_paragraph_and_topic_questions_are_no_overvie
     assert topic.citations[0].title == "Never waste a good crisis"
 
 
+def test_the_verb_doen_is_not_the_ingredient_doen(assistant: Assistant) -> None:
+    verb = assistant.ask("Wat kunnen gemeenten zelf doen?")
+    assert verb.passages[0].chunk.title != "Doen"
+    named = assistant.ask("Hoe pas ik 'Doen' toe in de regio?")
+    assert named.passages[0].chunk.title == "Doen"
+
+
+def test_which_quote_question_is_answered_with_a_quote(assistant: Assistant) -> None:
+    answer = assistant.ask("Welk citaat gaat over dezelfde taal spreken?")
+    assert answer.passages[0].chunk.kind == "quote"
+    assert answer.citations[0].speaker == "Ilse Zaal"
+
+
 def test_quote_question_names_the_speaker(assistant: Assistant) -> None:
     answer = assistant.ask("Wie zei 'Ken uzelf'?")
     assert "Hanneke Schipper" in answer.text
