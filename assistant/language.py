@@ -280,7 +280,8 @@ _OVERVIEW_FRAME = frozenset(
     14 veertien allemaal hele heel alsjeblieft aub svp nog eens even
     give show list all what which are is the a an of in this recipe document ingredients
     summary summarise summarize overview short please me can you could tell fourteen
-    main key brief letter""",
+    main key brief letter hoeveel aantal how many number count there does do have has
+    contain contains heeft telt bevat noemt""",
     )
 )
 _OVERVIEW_HEAD = re.compile(
@@ -297,8 +298,8 @@ def asks_for_overview(text: str) -> bool:
     (True, True)
     >>> asks_for_overview("Welke ingrediënten passen bij een crisis?")
     False
-    >>> asks_for_overview("Vat de brief samen")
-    True
+    >>> asks_for_overview("Vat de brief samen"), asks_for_overview("hoeveel ingredienten zijn er")
+    (True, True)
     """
     if not _OVERVIEW_HEAD.search(text):
         return False

@@ -280,6 +280,10 @@ _TABLE: dict[str, str] = {
     "referentie": "kenmerk",
     "zaaknummer": "kenmerk",
     # The parts of a letter, by the words people use for them.
+    "geschreven": "datum verzenddatum",
+    "gedateerd": "datum",
+    "written": "datum verzenddatum",
+    "dated": "datum",
     "ondertekend": "ondertekening hoogachtend",
     "ondertekende": "ondertekening hoogachtend",
     "ondertekenen": "ondertekening hoogachtend",

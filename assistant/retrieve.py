@@ -125,6 +125,29 @@ def _used_as_verb(title: str, query: str) -> bool:
     return bool(re.search(rf"{_MODAL}[^.?!]*\b{word}\b", query, re.I))
 
 
+_QUOTED = re.compile(r"[\"“”„]([^\"“”„]{3,120})[\"“”]|(?<!\w)['‘]([^'‘’]{3,120})['’](?!\w)")
+
+
+def quoted_spans(query: str) -> list[list[str]]:
+    """Content tokens of each phrase the question quotes, when it has at least two.
+
+    >>> quoted_spans("Wat bedoelen ze met 'nood breekt wet'? En 'Gunnen'?")
+    [['nood', 'breek', 'wet']]
+    """
+    spans = []
+    for m in _QUOTED.finditer(query):
+        tokens = tokenize(m.group(1) or m.group(2))
+        if len(tokens) >= 2:
+            spans.append(tokens)
+    return spans
+
+
+def _sentence_has_all(text: str, tokens: Sequence[str]) -> bool:
+    """Whether one sentence of ``text`` holds every token (any order: "breekt nood wet")."""
+    want = set(tokens)
+    return any(want <= set(tokenize(s)) for s in re.split(r"(?<=[.!?])\s+|\n+", text))
+
+
 IMPUTE_TOP = 3  # only a strong lexical hit stands in for the missing dense judgement
 
 
@@ -198,6 +221,12 @@ class HybridRetriever:
         # there too, so fusion does not punish them for being absent from one list.
         dense_rank = _impute(dense_rank, lex_rank, self.dense_excluded)
         titles = title_matches(query, self.chunks)
+        # A phrase the user quotes from the text marks its passage as surely as a title.
+        for span in quoted_spans(query):
+            for i, _ in self.bm25.top(span, self.candidates):
+                cid = self.chunks[i].id
+                if cid not in titles and _sentence_has_all(self.chunks[i].text, span):
+                    titles.append(cid)
         w = self.weights
         fused = rrf([dense_rank, lex_rank, titles], [w.dense, w.lexical, w.title], k=w.rrf_k)
         ranked = sorted(fused, key=lambda cid: -fused[cid])[:k]

@@ -197,6 +197,24 @@ def test_which_quote_question_is_answered_with_a_quote(assistant: Assistant) -> 
     assert answer.citations[0].speaker == "Ilse Zaal"
 
 
+def test_a_phrase_quoted_from_the_text_finds_its_passage(assistant: Assistant) -> None:
+    # The saying, in its usual word order; the recipe writes "breekt nood wet".
+    answer = assistant.ask("Wat bedoelen ze met 'nood breekt wet'?")
+    assert answer.passages[0].chunk.title == "Never waste a good crisis"
+
+
+@pytest.mark.parametrize(
+    "question", ["hoeveel ingredienten zijn er", "How many ingredients does the recipe have?"]
+)
+def test_how_many_ingredients_is_answered_by_the_overview(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    n = len([c for c in assistant.corpus_chunks() if c.kind == "ingredient"])
+    assert not answer.refused and "overzicht" in answer.notes
+    assert f"{n} ingr" in answer.text
+
+
 def test_quote_question_names_the_speaker(assistant: Assistant) -> None:
     answer = assistant.ask("Wie zei 'Ken uzelf'?")
     assert "Hanneke Schipper" in answer.text
