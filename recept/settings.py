@@ -66,9 +66,10 @@ REGISTRY: tuple[Setting, ...] = (
     Setting(
         "torch_threads",
         int,
-        1,
-        "CPU-threads voor het embeddingmodel (0 = standaard van torch of onnxruntime). Op 2 "
-        "kernen is 1 het snelst voor losse vragen.",
+        0,
+        "CPU-threads voor het embeddingmodel (0 = alle kernen, de standaard van onnxruntime of "
+        "torch). Met onnx is dat op 2 kernen het snelst, ook onder belasting; met torch is 1 "
+        "sneller onder belasting.",
     ),
     Setting(
         "encoder_runtime",
