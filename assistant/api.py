@@ -66,6 +66,19 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
+def put_first(passages: Sequence[Passage], chunk: Chunk, k: int) -> list[Passage]:
+    """``chunk`` as the first of at most ``k`` passages, the rest in order, ranks renumbered.
+
+    >>> a, b = (Chunk(i, "d", "ingredient", i, 0, 1, i, "", "") for i in "ab")
+    >>> [(p.chunk.id, p.rank) for p in put_first([Passage(a, 0.9, rank=1)], b, 2)]
+    [('b', 1), ('a', 2)]
+    """
+    found = next((p for p in passages if p.chunk.id == chunk.id), None)
+    first = found or Passage(chunk, passages[0].score if passages else 1.0)
+    rest = [p for p in passages if p.chunk.id != chunk.id]
+    return [replace(p, rank=i) for i, p in enumerate([first, *rest][:k], start=1)]
+
+
 class Assistant:
     """Answers questions about the indexed documents, with verified citations."""
 
@@ -176,20 +189,12 @@ class Assistant:
         passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
         if boost:
             # The section the follow-up points at ("the next one") goes first.
-            by_id = {p.chunk.id: p for p in passages}
-            first = by_id.get(boost.id) or Passage(boost, passages[0].score if passages else 1.0)
-            rest = [p for p in passages if p.chunk.id != boost.id]
-            passages = [first, *rest][: self.settings.top_k]
-            passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
+            passages = put_first(passages, boost, self.settings.top_k)
         if is_amount_question(question) and find_amount(question, passages) is None:
             # A count ("44 gemeenten") is found by its noun: look further down BM25's ranking.
             found = find_amount(question, self.retriever.lexical(query, 30), depth=30)
             if found is not None:
-                chunk = found[0]
-                first = Passage(chunk, passages[0].score if passages else 1.0)
-                rest = [p for p in passages if p.chunk.id != chunk.id]
-                passages = [first, *rest][: self.settings.top_k]
-                passages = [replace(p, rank=i) for i, p in enumerate(passages, start=1)]
+                passages = put_first(passages, found[0], self.settings.top_k)
         return query, qvec, passages
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
