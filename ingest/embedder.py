@@ -26,6 +26,7 @@ import numpy as np
 
 from ingest.e5build import PASSAGE_PROMPT, QUERY_PROMPT, build_e5_small, is_built
 from ingest.onnx_embedder import OnnxEmbedder, export_onnx
+from ingest.prompted import PromptedModel
 from recept.errors import ModelError
 from recept.settings import Settings
 
@@ -166,7 +167,7 @@ def load_embedder(settings: Settings, *, build: bool = True) -> Embedder:
 # --- the real embedder ---------------------------------------------------------------------
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(PromptedModel):
     """A local sentence-transformers folder on CPU, loaded on first use.
 
     >>> e = SentenceTransformerEmbedder(Path("data/models/multilingual-e5-small"), "e5-small",
@@ -184,21 +185,12 @@ class SentenceTransformerEmbedder:
         batch_size: int = 32,
         threads: int = 0,
     ) -> None:
-        self.path = Path(path)
-        self._name = name
-        self.query_prompt = query_prompt
-        self.passage_prompt = passage_prompt
-        self.batch_size = batch_size
-        self.threads = threads  # torch CPU threads; 0 = leave torch's default
+        super().__init__(path, name, query_prompt, passage_prompt, batch_size, threads)
         self._model: SentenceTransformer | None = None
         # The web app calls from several threads. A fast tokenizer shared across threads fails
         # with "Already borrowed" (transformers#47085), and torch already uses every core, so
         # one call at a time costs nothing.
         self._lock = threading.RLock()
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     @property
     def dim(self) -> int:
@@ -218,15 +210,6 @@ class SentenceTransformerEmbedder:
                     torch.set_num_threads(self.threads)
                 self._model = _load_sentence_transformer(self.path)
             return self._model
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        return self._encode(texts, self.passage_prompt)
-
-    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
-        return self._encode(texts, self.query_prompt)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._encode([text], self.query_prompt)[0]
 
     def _encode(self, texts: Sequence[str], prompt: str) -> list[list[float]]:
         if not texts:

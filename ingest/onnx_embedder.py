@@ -45,6 +45,7 @@ import numpy.typing as npt
 from filelock import FileLock
 
 from ingest.e5build import MARKER as MODEL_MARKER
+from ingest.prompted import PromptedModel
 from recept.errors import ModelError
 
 if TYPE_CHECKING:
@@ -392,7 +393,7 @@ class _OnnxModel:
         return out
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(PromptedModel):
     """The exported model under ``path/onnx`` on CPU with onnxruntime, loaded on first use.
 
     Gives the same vectors as :class:`ingest.embedder.SentenceTransformerEmbedder` on the same
@@ -414,18 +415,9 @@ class OnnxEmbedder:
         batch_size: int = BATCH_SIZE,
         threads: int = 0,
     ) -> None:
-        self.path = Path(path)
-        self._name = name
-        self.query_prompt = query_prompt
-        self.passage_prompt = passage_prompt
-        self.batch_size = batch_size
-        self.threads = threads  # onnxruntime intra-op threads; 0 = its default (all cores)
+        super().__init__(path, name, query_prompt, passage_prompt, batch_size, threads)
         self._model: _OnnxModel | None = None
         self._lock = threading.Lock()  # only guards loading; embedding runs in parallel
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     @property
     def dim(self) -> int:
@@ -458,15 +450,6 @@ class OnnxEmbedder:
                     batch_size=self.batch_size,
                 )
             return self._model
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        return self._encode(texts, self.passage_prompt)
-
-    def embed_queries(self, texts: Sequence[str]) -> list[list[float]]:
-        return self._encode(texts, self.query_prompt)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self._encode([text], self.query_prompt)[0]
 
     def _encode(self, texts: Sequence[str], prompt: str) -> list[list[float]]:
         if not texts:
