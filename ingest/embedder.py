@@ -146,16 +146,11 @@ def load_embedder(settings: Settings, *, build: bool = True) -> Embedder:
                 f"Model '{spec.name}' is nog niet gebouwd. Voer `recept models build` uit."
             )
         build_e5_small(spec.path)
+    runtime: type[PromptedModel] = SentenceTransformerEmbedder
     if spec.buildable and settings.encoder_runtime == "onnx":
         export_onnx(spec.path)
-        return OnnxEmbedder(
-            spec.path,
-            spec.name,
-            query_prompt=spec.query_prompt,
-            passage_prompt=spec.passage_prompt,
-            threads=settings.torch_threads,
-        )
-    return SentenceTransformerEmbedder(
+        runtime = OnnxEmbedder
+    return runtime(
         spec.path,
         spec.name,
         query_prompt=spec.query_prompt,

@@ -38,6 +38,10 @@ class PromptedModel:
     def name(self) -> str:
         return self._name
 
+    @property
+    def dim(self) -> int:
+        raise NotImplementedError
+
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         return self._encode(texts, self.passage_prompt)
 
