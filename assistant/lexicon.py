@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from assistant.bm25 import fold
 
@@ -332,7 +333,7 @@ def expand_query(query: str) -> str:
     return query + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
 
-def split_compound(token: str, vocabulary: set[str], min_part: int = 3) -> list[str]:
+def split_compound(token: str, vocabulary: AbstractSet[str], min_part: int = 3) -> list[str]:
     """Split an unknown (stemmed) token into two known parts, e.g. 'jeugdzorgregio'.
 
     >>> split_compound("jeugdzorgregio", {"jeugdzorg", "regio"})

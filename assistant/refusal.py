@@ -15,7 +15,8 @@ when their situation is not in the text: that is what the recipe is for.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.bm25 import fold, tokenize
@@ -45,7 +46,7 @@ _WHO_IS = re.compile(
 )
 
 
-def office_named(question: str, vocabulary: Collection[str]) -> bool | None:
+def office_named(question: str, vocabulary: AbstractSet[str]) -> bool | None:
     """For a "wie is de X" question: whether the document names the office X at all.
 
     Such questions ask for a person by office ("Wie is de burgemeester van …?"). When X does
@@ -66,17 +67,16 @@ def office_named(question: str, vocabulary: Collection[str]) -> bool | None:
     word = fold(m.group(1))
     if detect_language(question) == "en":
         wanted = {t for e in expansions([word]) for t in tokenize(e)} | (
-            set(tokenize(word)) & set(vocabulary)  # a Dutch title inside English
+            set(tokenize(word)) & vocabulary  # a Dutch title inside English
         )
         if not wanted:
             return None
     else:
         wanted = set(tokenize(word))
-    known = set(vocabulary)
-    return any(_occurs(t, known) for t in wanted)
+    return any(_occurs(t, vocabulary) for t in wanted)
 
 
-def _occurs(token: str, known: set[str]) -> bool:
+def _occurs(token: str, known: AbstractSet[str]) -> bool:
     """Whether a (stemmed) word occurs: itself, a derivation sharing all but its last few
     letters ("gespreksleider" ~ "gespreksleiding"), or a compound of two known words
     ("jeugdzorgregio"), but not on a stray tail ("burgemee" ends in "mee").
@@ -155,7 +155,7 @@ def refusal_features(
     passages: Sequence[Passage],
     query_vec: Sequence[float],
     off_topic_vecs: Sequence[Sequence[float]],
-    vocabulary: Collection[str] = (),
+    vocabulary: AbstractSet[str] = frozenset(),
     corpus_folded: str = "",
 ) -> Features:
     dense = max((p.dense for p in passages[:5] if p.dense is not None), default=0.0)
