@@ -33,6 +33,8 @@ from assistant.language import (
 )
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
 from assistant.retrieve import HybridRetriever
+from assistant.thesaurus import Thesaurus
+from assistant.thesaurus_nl import GROUPS as POLICY_GROUPS
 from ingest.embedder import Embedder, load_embedder, resolve_model
 from ingest.pipeline import index_state
 from ingest.store import ChromaCatalog
@@ -124,7 +126,7 @@ class Assistant:
             )
         store = catalog.open(active.name)
         chunks = store.all_chunks()
-        retriever = HybridRetriever(store, embedder, chunks)
+        retriever = HybridRetriever(store, embedder, chunks, thesaurus=Thesaurus(POLICY_GROUPS))
         llm = None
         if settings.engine != "extractive":
             from assistant.llm import LLMEngine, make_chat_model

@@ -17,7 +17,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -197,6 +197,24 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
     return out
 
 
+def with_parts(tokens: Sequence[str]) -> list[str]:
+    """Tokens plus the parts of hyphenated ones, so "Calimero" finds "Calimero-effect".
+
+    >>> with_parts(["calimero-effect", "regio"])
+    ['calimero-effect', 'calimero', 'effect', 'regio']
+    """
+    out: list[str] = []
+    for t in tokens:
+        out.append(t)
+        if "-" in t:
+            out.extend(_stem(part) for part in t.split("-") if len(part) >= 3)
+    return out
+
+
+# Query tokens (each weighs 1) or tokens with a weight (expansions weigh less than asked words).
+Query = Sequence[str] | Mapping[str, float]
+
+
 class BM25:
     """Okapi BM25 over pre-tokenised documents."""
 
@@ -226,18 +244,25 @@ class BM25:
             f = np.asarray([self.tf[i][t] for i in ids], dtype=np.float64)
             self.postings[t] = (idx, self.idf[t] * f * (k1 + 1) / (f + norm[idx]))
 
-    def _scores(self, query: Sequence[str]) -> np.ndarray:
+    def _scores(self, query: Query) -> np.ndarray:
+        terms = query if isinstance(query, Mapping) else dict.fromkeys(query, 1.0)
         out = np.zeros(self.n, dtype=np.float64)
-        for t in set(query):
+        for t, w in terms.items():
             if t in self.postings:
                 idx, weight = self.postings[t]
-                out[idx] += weight
+                out[idx] += w * weight
         return out
 
-    def scores(self, query: Sequence[str]) -> list[float]:
+    def scores(self, query: Query) -> list[float]:
+        """Scores of every document; ``query`` is tokens, or tokens with their weights.
+
+        >>> bm = BM25([["gunnen"], ["doen"]])
+        >>> bm.scores({"gunnen": 0.5}) == [bm.scores(["gunnen"])[0] / 2, 0.0]
+        True
+        """
         return [float(s) for s in self._scores(query)]
 
-    def top(self, query: Sequence[str], k: int) -> list[tuple[int, float]]:
+    def top(self, query: Query, k: int) -> list[tuple[int, float]]:
         scores = self._scores(query)
         hits = np.flatnonzero(scores > 0)
         if len(hits) > k:

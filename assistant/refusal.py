@@ -90,8 +90,12 @@ def _occurs(token: str, known: AbstractSet[str]) -> bool:
     return len(token) >= 8 and any(k.startswith(stem) for k in known)
 
 
+# Named laws: "…wet", "wet op …", an article, or the usual short names of Dutch laws (Wgr is
+# the Wet gemeenschappelijke regelingen, Awb the Algemene wet bestuursrecht, …).
 _LAW = re.compile(
-    r"\b([^\W\d_]{3,}wet|wet\s+[^\W\d_]+\s+[^\W\d_]+)\b|\b(?:artikel|article)\s+\d+", re.I
+    r"\b([^\W\d_]{3,}wet|wet\s+[^\W\d_]+\s+[^\W\d_]+)\b|\b(?:artikel|article)\s+\d+"
+    r"|\b(?:Wgr|Wmo|Awb|Woo|Wob|Wabo|Wro|Wkb|Wvggz|Wzd|Wbb|Wsw|Wft|Fvw|Wfsv)\b",
+    re.I,
 )
 
 
@@ -102,6 +106,8 @@ def law_missing(question: str, corpus_folded: str) -> bool:
     True
     >>> law_missing("Wat zegt het recept over wet- en regelgeving?", "wet- en regelgeving")
     False
+    >>> law_missing("What is the Wgr deadline for a zienswijze?", "wet- en regelgeving")
+    True
     """
     for m in _LAW.finditer(question):
         phrase = fold(m.group(0))

@@ -14,9 +14,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.bm25 import BM25, fold, tokenize
+from assistant.bm25 import BM25, fold, tokenize, with_parts
 from assistant.language import strip_frame
 from assistant.lexicon import expand_query, split_compound
+from assistant.thesaurus import Thesaurus
 from ingest.embedder import Embedder
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
@@ -170,6 +171,7 @@ class RetrievalWeights:
     lexical: float = 0.8
     title: float = 1.2
     rrf_k: int = 20
+    related: float = 0.5  # a thesaurus word in BM25, relative to a word the user wrote
 
 
 class HybridRetriever:
@@ -183,6 +185,7 @@ class HybridRetriever:
         *,
         weights: RetrievalWeights | None = None,
         candidates: int = 30,
+        thesaurus: Thesaurus | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -190,7 +193,8 @@ class HybridRetriever:
         self.by_id = {c.id: c for c in self.chunks}
         self.weights = weights or RetrievalWeights()
         self.candidates = candidates
-        self.bm25 = BM25([tokenize(c.embed_text or c.text) for c in self.chunks])
+        self.thesaurus = thesaurus
+        self.bm25 = BM25([with_parts(tokenize(c.embed_text or c.text)) for c in self.chunks])
         # A letter field with a label but no value ("Uw kenmerk") answers nothing.
         self.vocabulary = set(self.bm25.idf)
         self.dense_excluded = {c.id for c in self.chunks if not dense_ok(c)}
@@ -214,7 +218,7 @@ class HybridRetriever:
         for c, _ in dense_hits:
             self.by_id.setdefault(c.id, c)
         dense_rank = [c.id for c, _ in dense_hits if c.id not in self.dense_excluded]
-        lex_hits = self.bm25.top(self.lexical_tokens(query), self.candidates)
+        lex_hits = self.bm25.top(self.lexical_query(query), self.candidates)
         lexical = {self.chunks[i].id: s for i, s in lex_hits}
         lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].id not in self.skip]
         # Chunks dense ranking does not judge (short letter fields) keep their lexical place
@@ -247,16 +251,21 @@ class HybridRetriever:
 
     def lexical(self, query: str, k: int) -> list[Passage]:
         """BM25 alone, deeper than fusion looks: for facts found by their exact words."""
-        hits = self.bm25.top(self.lexical_tokens(strip_frame(query)), k)
+        hits = self.bm25.top(self.lexical_query(strip_frame(query)), k)
         return [
             Passage(chunk=self.chunks[i], score=s, lexical=s, rank=r)
             for r, (i, s) in enumerate(hits, start=1)
             if self.chunks[i].id not in self.skip
         ]
 
-    def lexical_tokens(self, query: str) -> list[str]:
-        """Query tokens for BM25: Dutch expansions added, unknown compounds split."""
-        out: list[str] = []
-        for t in tokenize(expand_query(query)):
-            out.extend(split_compound(t, self.vocabulary))
+    def lexical_query(self, query: str) -> dict[str, float]:
+        """Weighted BM25 terms: the question's tokens (English and Dutch expansions added,
+        unknown compounds split) at 1, their thesaurus group-mates at ``weights.related``."""
+        out: dict[str, float] = {}
+        for t in with_parts(tokenize(expand_query(query))):
+            out.update(dict.fromkeys(split_compound(t, self.vocabulary), 1.0))
+        if self.thesaurus is not None:
+            related = self.thesaurus.related(tokenize(query), self.vocabulary)
+            for stem in related:
+                out.setdefault(stem, self.weights.related)
         return out
