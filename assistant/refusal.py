@@ -190,6 +190,9 @@ class RefusalPolicy:
     # English questions meet Dutch passages across languages, which costs their best passage
     # about 0.02–0.03 of cosine (measured on the golden set); the Dutch descriptions don't pay it.
     cross_lingual_margin: float = 0.03
+    # Someone asking what the recipe advises for their own situation asks about the recipe's
+    # subject; a near tie with an off-topic description is not enough to refuse advice.
+    apply_margin: float = 0.02
 
     @classmethod
     def default(cls, override: float = 0.0) -> RefusalPolicy:
@@ -200,6 +203,7 @@ class RefusalPolicy:
             return []
         out = []
         margin = self.margin + (self.cross_lingual_margin if f.language == "en" else 0.0)
+        margin += self.apply_margin if f.intent == "apply" else 0.0
         # An office the document names makes the question in scope, however much it
         # resembles "who is the mayor of …".
         if f.off_topic > f.dense_top + margin and f.office_named is not True:
