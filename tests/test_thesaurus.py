@@ -72,3 +72,12 @@ def test_lexical_search_finds_the_crisis_ingredient_for_a_flood_only_through_the
 def test_a_word_inside_a_hyphenated_compound_is_found(assistant: Assistant) -> None:
     titles = [p.chunk.title for p in assistant.retriever.lexical("het calimero gevoel", 1)]
     assert titles == ["Met een beetje lef"]
+
+
+@pytest.mark.parametrize("common", ["zo'n", "anderen", "eigen", "nieuw", "goed", "jaar"])
+def test_common_words_bring_in_nothing(common: str) -> None:
+    # The Dutch stemmer makes some unrelated words identical ("gezondheid" and "zo'n",
+    # "agenderen" and "anderen"); a group holding one would expand every question with the other.
+    assert (
+        Thesaurus(GROUPS).related(tokenize(common), {"x"} | set(tokenize(" ".join(GROUPS)))) == []
+    )
