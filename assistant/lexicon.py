@@ -340,8 +340,17 @@ def split_compound(token: str, vocabulary: AbstractSet[str], min_part: int = 3) 
     ['jeugdzorg', 'regio']
     >>> split_compound("regio", {"regio"})
     ['regio']
+
+    A verb form the stemmer leaves with its -d or -t ("vergaderd", "werkt") is its stem:
+
+    >>> split_compound("vergaderd", {"vergader"})
+    ['vergader']
     """
-    if token in vocabulary or len(token) < 2 * min_part:
+    if token in vocabulary:
+        return [token]
+    if token[-1:] in ("d", "t") and token[:-1] in vocabulary and len(token) > min_part + 1:
+        return [token[:-1]]
+    if len(token) < 2 * min_part:
         return [token]
     for i in range(len(token) - min_part, min_part - 1, -1):
         head, tail = token[:i], token[i:]
