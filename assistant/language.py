@@ -167,13 +167,25 @@ _FACT = re.compile(
 _APPLY = re.compile(
     r"\b(hoe pas|toepassen|toepass\w*|pas ik|aanpak|aanpakken|wat moet|wat kan|hoe kan|hoe kunnen|"
     r"hoe zorg|wat betekent .* voor|apply|how (do|can|should) (i|we)|in (mijn|onze) gemeente|"
-    r"advies|tips?|helpt)\b",
+    r"advies|tips?|helpt|"
+    # asking for advice in other words: "wat raadt het recept (ons) aan", "hoe pakken we dit aan"
+    r"raadt|raden \w+ aan|aanraden|aanbevel\w*|adviseer\w*|adviseren|hoe pak\w*|"
+    r"wat (?:moeten|kunnen|zouden|doen) (?:we|wij|ik)|wat te doen|hoe gaan (?:we|wij) om|"
+    r"recommend\w*|suggest\w*|advise|what should|what (?:can|could|would) (?:i|we)|any advice)\b",
     re.I,
 )
 
 
 def question_intent(text: str) -> str:
-    """'motion', 'quote', 'factual', 'apply' or 'general'."""
+    """'motion', 'quote', 'factual', 'apply' or 'general'.
+
+    >>> question_intent("Onze buren zeggen steeds nee. Wat raadt het recept ons aan?")
+    'apply'
+    >>> question_intent("Hoe pakken we dit aan volgens het recept?")
+    'apply'
+    >>> question_intent("Wanneer was de conferentie?")
+    'factual'
+    """
     if _MOTION.search(text) and re.search(
         r"\b(stel|schrijf|schrijven|maak|maken|draft|write|make|create|opstellen|formuleer|"
         r"concept|motie over|motion on|motion about)\b",
