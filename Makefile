@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run serve install install-llm browser models ingest test check bench lint clean
+.PHONY: run serve install install-llm browser models ingest test check bench eval-all lint clean
 
 run: install models ingest
 	$(BIN)/recept serve
@@ -53,6 +53,13 @@ test: install install-llm browser models ingest
 	$(BIN)/mypy
 	$(BIN)/pytest -q -x --durations=15
 	$(BIN)/recept eval --gate --report data/eval-report
+
+# Every question set, one report each (the blind sets are measured, never gated or tuned on).
+eval-all: install models ingest
+	set -o pipefail; for f in evals/golden.jsonl evals/holdout*.jsonl; do \
+	  echo "== $$f"; $(BIN)/recept eval --questions $$f --report data/eval-report/$$(basename $$f .jsonl) \
+	    2>&1 | sed -n '/^Vragen/,/^Latentie/p' || exit 1; \
+	done
 
 bench: install models
 	$(BIN)/python -m bench.run
