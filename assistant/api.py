@@ -32,6 +32,7 @@ from assistant.language import (
     wanted_kind,
 )
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
+from assistant.rerank import load_ranker
 from assistant.retrieve import HybridRetriever
 from assistant.thesaurus import Thesaurus
 from assistant.thesaurus_nl import GROUPS as POLICY_GROUPS
@@ -126,7 +127,10 @@ class Assistant:
             )
         store = catalog.open(active.name)
         chunks = store.all_chunks()
-        retriever = HybridRetriever(store, embedder, chunks, thesaurus=Thesaurus(POLICY_GROUPS))
+        ranker = load_ranker() if settings.reranker == "learned" else None
+        retriever = HybridRetriever(
+            store, embedder, chunks, thesaurus=Thesaurus(POLICY_GROUPS), ranker=ranker
+        )
         llm = None
         if settings.engine != "extractive":
             from assistant.llm import LLMEngine, make_chat_model
@@ -160,7 +164,7 @@ class Assistant:
         timings: dict[str, float] | None = None,
     ) -> tuple[str, list[Passage]]:
         """(search query, ranked passages) for a question in its conversation."""
-        query, _, passages = self._search(question, history, timings)
+        query, _, passages, _ = self._search(question, history, timings)
         return query, passages
 
     def _overview_chunks(self, letter: bool = False) -> list[Chunk]:
@@ -176,7 +180,8 @@ class Assistant:
 
     def _search(
         self, question: str, history: Sequence[Message], timings: dict[str, float] | None
-    ) -> tuple[str, list[float], list[Passage]]:
+    ) -> tuple[str, list[float], list[Passage], float | None]:
+        """(search query, its vector, the passages, the best cosine among all candidates)."""
         query, boost = resolve_followup(question, history, self.retriever.chunks)
         t0 = time.perf_counter()
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
@@ -185,7 +190,7 @@ class Assistant:
         kind = wanted_kind(question)
         # "Welk ingrediënt …" / "which quote …" wants that kind even when others rank higher.
         depth = self.settings.top_k * (4 if kind else 1)
-        passages = self.retriever.search(query, depth, timings, qvec=qvec)
+        passages, best_dense = self.retriever.search_detailed(query, depth, timings, qvec=qvec)
         if kind:
             passages = sorted(passages, key=lambda p: p.chunk.kind != kind)
         passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
@@ -197,7 +202,7 @@ class Assistant:
             found = find_amount(question, self.retriever.lexical(query, 30), depth=30)
             if found is not None:
                 passages = put_first(passages, found[0], self.settings.top_k)
-        return query, qvec, passages
+        return query, qvec, passages, best_dense
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         answer: Answer | None = None
@@ -223,7 +228,7 @@ class Assistant:
             return
         intent = question_intent(q)
         timings: dict[str, float] = {}
-        query, qvec, passages = self._search(q, history, timings)
+        query, qvec, passages, best_dense = self._search(q, history, timings)
         t1 = time.perf_counter()
         timings["retrieve"] = (t1 - t0) * 1000
 
@@ -271,6 +276,7 @@ class Assistant:
             self._off_topic,
             self.retriever.vocabulary,
             self._corpus_folded,
+            dense_top=best_dense,
         )
         if not passages or self.refusal.refuse(feats):
             # Suggest the nearest ingredients, even when none made the top passages.

@@ -262,8 +262,15 @@ class BM25:
         """
         return [float(s) for s in self._scores(query)]
 
-    def top(self, query: Query, k: int) -> list[tuple[int, float]]:
-        scores = self._scores(query)
+    def array(self, query: Query) -> np.ndarray:
+        """Scores of every document as one array (for callers that need more than the top)."""
+        return self._scores(query)
+
+    def top(
+        self, query: Query, k: int, scores: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """The ``k`` best documents; ``scores`` when already computed for this query."""
+        scores = self._scores(query) if scores is None else scores
         hits = np.flatnonzero(scores > 0)
         if len(hits) > k:
             hits = hits[np.argpartition(-scores[hits], k)[:k]]

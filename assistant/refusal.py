@@ -163,8 +163,13 @@ def refusal_features(
     off_topic_vecs: Sequence[Sequence[float]],
     vocabulary: AbstractSet[str] = frozenset(),
     corpus_folded: str = "",
+    dense_top: float | None = None,
 ) -> Features:
-    dense = max((p.dense for p in passages[:5] if p.dense is not None), default=0.0)
+    """``dense_top``: the best cosine among all retrieval candidates; by default the best among
+    the first five passages (the same when passages are in fusion order)."""
+    dense = dense_top
+    if dense is None:
+        dense = max((p.dense for p in passages[:5] if p.dense is not None), default=0.0)
     off = max(
         (sum(a * b for a, b in zip(query_vec, v, strict=True)) for v in off_topic_vecs),
         default=0.0,

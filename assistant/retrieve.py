@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.bm25 import BM25, fold, tokenize, with_parts
-from assistant.language import strip_frame
+from assistant.language import question_intent, strip_frame
 from assistant.lexicon import expand_query, split_compound
+from assistant.rerank import LinearRanker, Signals, features
 from assistant.thesaurus import Thesaurus
 from ingest.embedder import Embedder
 from ingest.store import VectorStore
@@ -186,14 +187,17 @@ class HybridRetriever:
         weights: RetrievalWeights | None = None,
         candidates: int = 30,
         thesaurus: Thesaurus | None = None,
+        ranker: LinearRanker | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.chunks = list(chunks)
         self.by_id = {c.id: c for c in self.chunks}
+        self.index = {c.id: i for i, c in enumerate(self.chunks)}
         self.weights = weights or RetrievalWeights()
         self.candidates = candidates
         self.thesaurus = thesaurus
+        self.ranker = ranker
         self.bm25 = BM25([with_parts(tokenize(c.embed_text or c.text)) for c in self.chunks])
         # A letter field with a label but no value ("Uw kenmerk") answers nothing.
         self.vocabulary = set(self.bm25.idf)
@@ -207,23 +211,67 @@ class HybridRetriever:
         timings: dict[str, float] | None = None,
         qvec: Sequence[float] | None = None,
     ) -> list[Passage]:
+        """The ``k`` best passages (see ``search_detailed``)."""
+        return self.search_detailed(query, k, timings, qvec)[0]
+
+    def search_detailed(
+        self,
+        query: str,
+        k: int,
+        timings: dict[str, float] | None = None,
+        qvec: Sequence[float] | None = None,
+    ) -> tuple[list[Passage], float | None]:
+        """The ``k`` best passages, and the best cosine among all candidates.
+
+        Candidates are fused by RRF, then ordered by the ranker when there is one; a passage's
+        score stays its fused score. The best cosine does not depend on that order: whether
+        anything relevant was found is a question about the candidates, not about the top k.
+        """
         t0 = time.perf_counter()
         query = strip_frame(query)
         if qvec is None:
             qvec = self.embedder.embed_query(query)
         t1 = time.perf_counter()
-        dense_hits = self.store.query(qvec, self.candidates)
+        found = self.signals(query, qvec, timings)
         t2 = time.perf_counter()
-        dense = {c.id: s for c, s in dense_hits}
+        order = {cid: s.fused for cid, s in found.items()}
+        if self.ranker is not None and found:
+            rows = features(list(found.values()), question_intent(query))
+            order = dict(zip(found, self.ranker.relative(rows), strict=True))
+        ranked = sorted(order, key=lambda cid: -order[cid])[:k]
+        if timings is not None:
+            timings.setdefault("embed_query", (t1 - t0) * 1000)
+            timings["rerank"] = (time.perf_counter() - t2) * 1000
+        passages = [
+            Passage(
+                chunk=self.by_id[cid],
+                score=found[cid].fused,
+                dense=found[cid].dense,
+                lexical=found[cid].bm25 or None,
+                rank=r,
+            )
+            for r, cid in enumerate(ranked, start=1)
+        ]
+        best = max((s.dense for s in found.values() if s.dense is not None), default=None)
+        return passages, best
+
+    def signals(
+        self, query: str, qvec: Sequence[float], timings: dict[str, float] | None = None
+    ) -> dict[str, Signals]:
+        """Every fusion candidate with what each channel says about it, best fused first."""
+        t0 = time.perf_counter()
+        dense_hits = self.store.query(qvec, self.candidates)
+        t1 = time.perf_counter()
         for c, _ in dense_hits:
             self.by_id.setdefault(c.id, c)
         dense_rank = [c.id for c, _ in dense_hits if c.id not in self.dense_excluded]
-        lex_hits = self.bm25.top(self.lexical_query(query), self.candidates)
-        lexical = {self.chunks[i].id: s for i, s in lex_hits}
+        dense = {cid: s for (c, s) in dense_hits if (cid := c.id) not in self.dense_excluded}
+        bm25 = self.bm25.array(self.lexical_query(query))
+        lex_hits = self.bm25.top((), self.candidates, scores=bm25)
         lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].id not in self.skip]
         # Chunks dense ranking does not judge (short letter fields) keep their lexical place
         # there too, so fusion does not punish them for being absent from one list.
-        dense_rank = _impute(dense_rank, lex_rank, self.dense_excluded)
+        fused_dense = _impute(dense_rank, lex_rank, self.dense_excluded)
         titles = title_matches(query, self.chunks)
         # A phrase the user quotes from the text marks its passage as surely as a title.
         for span in quoted_spans(query):
@@ -232,22 +280,27 @@ class HybridRetriever:
                 if cid not in titles and _sentence_has_all(self.chunks[i].text, span):
                     titles.append(cid)
         w = self.weights
-        fused = rrf([dense_rank, lex_rank, titles], [w.dense, w.lexical, w.title], k=w.rrf_k)
-        ranked = sorted(fused, key=lambda cid: -fused[cid])[:k]
-        if timings is not None:
-            timings.setdefault("embed_query", (t1 - t0) * 1000)
-            timings["dense"] = (t2 - t1) * 1000
-            timings["lexical"] = (time.perf_counter() - t2) * 1000
-        return [
-            Passage(
-                chunk=self.by_id[cid],
-                score=fused[cid],
+        fused = rrf([fused_dense, lex_rank, titles], [w.dense, w.lexical, w.title], k=w.rrf_k)
+        plain = self.bm25.array(self.lexical_query(query, related=False))
+        dense_pos = {cid: r for r, cid in enumerate(dense_rank, start=1)}
+        lex_pos = {cid: r for r, cid in enumerate(lex_rank, start=1)}
+        out: dict[str, Signals] = {}
+        for cid in sorted(fused, key=lambda c: -fused[c]):
+            pos = self.index.get(cid)
+            out[cid] = Signals(
+                kind=self.by_id[cid].kind,
                 dense=dense.get(cid),
-                lexical=lexical.get(cid),
-                rank=r,
+                dense_rank=dense_pos.get(cid),
+                bm25=float(bm25[pos]) if pos is not None else 0.0,
+                bm25_plain=float(plain[pos]) if pos is not None else 0.0,
+                bm25_rank=lex_pos.get(cid),
+                title=cid in titles,
+                fused=fused[cid],
             )
-            for r, cid in enumerate(ranked, start=1)
-        ]
+        if timings is not None:
+            timings["dense"] = (t1 - t0) * 1000
+            timings["lexical"] = (time.perf_counter() - t1) * 1000
+        return out
 
     def lexical(self, query: str, k: int) -> list[Passage]:
         """BM25 alone, deeper than fusion looks: for facts found by their exact words."""
@@ -258,14 +311,13 @@ class HybridRetriever:
             if self.chunks[i].id not in self.skip
         ]
 
-    def lexical_query(self, query: str) -> dict[str, float]:
+    def lexical_query(self, query: str, *, related: bool = True) -> dict[str, float]:
         """Weighted BM25 terms: the question's tokens (English and Dutch expansions added,
         unknown compounds split) at 1, their thesaurus group-mates at ``weights.related``."""
         out: dict[str, float] = {}
         for t in with_parts(tokenize(expand_query(query))):
             out.update(dict.fromkeys(split_compound(t, self.vocabulary), 1.0))
-        if self.thesaurus is not None:
-            related = self.thesaurus.related(tokenize(query), self.vocabulary)
-            for stem in related:
+        if self.thesaurus is not None and related:
+            for stem in self.thesaurus.related(tokenize(query), self.vocabulary):
                 out.setdefault(stem, self.weights.related)
         return out

@@ -79,6 +79,15 @@ REGISTRY: tuple[Setting, ...] = (
         "zonder torch) of 'torch' (sentence-transformers). Andere modellen gebruiken altijd torch.",
         choices=("onnx", "torch"),
     ),
+    Setting(
+        "reranker",
+        str,
+        "learned",
+        "Volgorde van de gevonden passages: 'learned' (het meegeleverde geleerde model, "
+        "assistant/ranker.json, weegt dense, BM25, titel en soort passage per vraag) of 'rrf' "
+        "(alleen reciprocal rank fusion).",
+        choices=("learned", "rrf"),
+    ),
     Setting("top_k", int, 8, "Aantal passages dat retrieval teruggeeft."),
     Setting("max_question_chars", int, 4000, "Langere vragen worden geweigerd met een melding."),
     Setting(
@@ -141,6 +150,7 @@ class Settings:
     chroma_timeout: float
     torch_threads: int
     encoder_runtime: str
+    reranker: str
     top_k: int
     max_question_chars: int
     refusal_threshold: float

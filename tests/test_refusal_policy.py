@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.refusal import Features, RefusalPolicy
+from assistant.refusal import Features, RefusalPolicy, refusal_features
+from recept.schema import Chunk, Passage
 
 
 def features(dense: float, off: float, intent: str = "fact", lang: str = "nl") -> Features:
@@ -35,3 +36,11 @@ def test_english_questions_get_the_cross_lingual_margin() -> None:
 def test_a_named_title_is_never_refused() -> None:
     f = Features(0.5, 0.9, True, True, "fact", "nl", office_named=False, law_missing=True)
     assert POLICY.reasons(f) == []
+
+
+def test_the_best_candidate_cosine_overrides_the_passages() -> None:
+    chunk = Chunk("1", "d", "ingredient", "Gunnen", 0, 5, "Durf ergens belangeloos.", "", "")
+    passages = [Passage(chunk, 1.0, dense=0.80)]
+    vec = [1.0, 0.0]
+    assert refusal_features("Wat is gunnen?", passages, vec, [vec]).dense_top == 0.80
+    assert refusal_features("Wat is gunnen?", passages, vec, [vec], dense_top=0.9).dense_top == 0.9

@@ -1,0 +1,112 @@
+"""The learned reranker: features, fitting, the model file, and the shipped model itself."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.api import Assistant
+from assistant.rerank import (
+    DEFAULT_PATH,
+    FEATURES,
+    LinearRanker,
+    Signals,
+    features,
+    fit,
+    load_ranker,
+)
+from recept.errors import ConfigError
+from recept.settings import Settings
+
+N = len(FEATURES)
+
+
+def signal(kind: str = "ingredient", dense: float | None = 0.8, bm25: float = 1.0) -> Signals:
+    return Signals(kind, dense, 1 if dense else None, bm25, bm25, 1 if bm25 else None, False, 0.1)
+
+
+def test_features_are_relative_to_the_best_candidate() -> None:
+    rows = features([signal(dense=0.9, bm25=4.0), signal("letter", dense=0.8, bm25=1.0)], "fact")
+    named = [dict(zip(FEATURES, r, strict=True)) for r in rows]
+    assert named[0]["dense_gap"] == 0.0 and named[1]["dense_gap"] == pytest.approx(-0.1)
+    assert named[0]["bm25_share"] == 1.0 and named[1]["bm25_share"] == 0.25
+    assert named[1]["kind_letter"] == 1.0 and named[1]["kind_ingredient"] == 0.0
+
+
+def test_intent_interactions_only_for_ingredients() -> None:
+    rows = features([signal(), signal("quote")], "apply")
+    col = FEATURES.index("apply_ingredient")
+    assert [r[col] for r in rows] == [1.0, 0.0]
+
+
+def test_fit_learns_which_feature_marks_the_gold_candidate() -> None:
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(40):
+        rows = rng.normal(size=(6, N))
+        gold = int(rng.integers(6))
+        rows[gold, 2] += 2.0  # the gold candidate has the best BM25 share
+        groups.append((rows.tolist(), [float(i == gold) for i in range(6)]))
+    ranker = fit(groups, l2=0.1)
+    assert int(np.argmax(ranker.weights)) == 2
+    hits = sum(int(np.argmax(ranker.scores(rows))) == gold.index(1.0) for rows, gold in groups)
+    assert hits >= 35
+
+
+def test_questions_without_gold_teach_nothing() -> None:
+    one = [1.0] + [0.0] * (N - 1)
+    useful = [([one, [0.0] * N], [1.0, 0.0])]
+    a = fit(useful, 1.0).weights
+    b = fit(useful + [([one, [0.0] * N], [0.0, 0.0])], 1.0).weights
+    assert np.allclose(a, b)
+
+
+def test_model_file_round_trip_and_feature_check(tmp_path: Path) -> None:
+    ranker = LinearRanker(FEATURES, [0.0] * N, [1.0] * N, list(range(N)), {"x": 1})
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(ranker.to_dict()), encoding="utf-8")
+    again = LinearRanker.load(path)
+    assert again.weights.tolist() == list(range(N)) and again.info == {"x": 1}
+    with pytest.raises(ValueError):
+        LinearRanker(FEATURES[:-1], [0.0] * (N - 1), [1.0] * (N - 1), [0.0] * (N - 1))
+
+
+def test_a_missing_model_file_is_a_clear_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="RECEPT_RERANKER=rrf"):
+        load_ranker(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_ranker(tmp_path / "bad.json")
+
+
+def test_the_shipped_model_loads_and_was_validated_on_a_set_it_never_saw() -> None:
+    info = load_ranker().info
+    assert "holdout4" not in info["trained_on"]
+    assert set(info["leave_one_set_out"]) == set(info["trained_on"])
+
+
+@pytest.mark.model
+def test_the_shipped_model_is_what_training_produces(assistant: Assistant) -> None:
+    from evals.train_ranker import train
+
+    settings = replace(assistant.settings, reranker="rrf")
+    fresh = train(Assistant.from_settings(settings, embedder=assistant.retriever.embedder), 1.0)
+    shipped = load_ranker()
+    assert np.allclose(fresh.weights, shipped.weights, atol=1e-3), (
+        "assistant/ranker.json is stale: run `python -m evals.train_ranker`"
+    )
+
+
+@pytest.mark.model
+def test_reranker_setting_selects_the_order(assistant: Assistant) -> None:
+    assert assistant.retriever.ranker is not None  # the default is the learned model
+    rrf = Assistant.from_settings(
+        replace(assistant.settings, reranker="rrf"), embedder=assistant.retriever.embedder
+    )
+    assert rrf.retriever.ranker is None
+    assert Settings.load(env={"RECEPT_RERANKER": "RRF"}).reranker == "rrf"
+    assert DEFAULT_PATH.exists()
