@@ -161,7 +161,10 @@ _QUOTE = re.compile(
 )
 _FACT = re.compile(
     r"\b(wanneer|datum|hoeveel|hoe veel|welk kenmerk|kenmerk|wie|waar|welke dag|what date|"
-    r"when|how many|who|where|reference|number|verzonden|verzenddatum|organis\w+)\b",
+    r"when|how many|who|where|reference|number|verzonden|verzenddatum|organis\w+|"
+    # "welk bureau …", "which agency …": asking for a name, place or date, not for advice
+    r"welke? (?:bureau|organisatie|bedrijf|persoon|personen|jaar|dag|gebouw|stad|plaats)|"
+    r"which (?:agency|organi[sz]ation|company|firm|bureau|person|people|year|day|building|city))\b",
     re.I,
 )
 _APPLY = re.compile(
@@ -184,6 +187,8 @@ def question_intent(text: str) -> str:
     >>> question_intent("Hoe pakken we dit aan volgens het recept?")
     'apply'
     >>> question_intent("Wanneer was de conferentie?")
+    'factual'
+    >>> question_intent("Which agency facilitated the conference?")
     'factual'
     """
     if _MOTION.search(text) and re.search(
