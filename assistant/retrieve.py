@@ -266,7 +266,11 @@ class HybridRetriever:
             self.by_id.setdefault(c.id, c)
         dense_rank = [c.id for c, _ in dense_hits if c.id not in self.dense_excluded]
         dense = {cid: s for (c, s) in dense_hits if (cid := c.id) not in self.dense_excluded}
-        bm25 = self.bm25.array(self.lexical_query(query))
+        # BM25 is a sum over query terms: the asked words' scores are the ranker's
+        # thesaurus-free signal, and the thesaurus words only add to them.
+        asked, related = self._lexical_terms(query)
+        plain = self.bm25.array(asked)
+        bm25 = plain + self.bm25.array(related) if related else plain
         lex_hits = self.bm25.top((), self.candidates, scores=bm25)
         lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].id not in self.skip]
         # Chunks dense ranking does not judge (short letter fields) keep their lexical place
@@ -281,7 +285,6 @@ class HybridRetriever:
                     titles.append(cid)
         w = self.weights
         fused = rrf([fused_dense, lex_rank, titles], [w.dense, w.lexical, w.title], k=w.rrf_k)
-        plain = self.bm25.array(self.lexical_query(query, related=False))
         dense_pos = {cid: r for r, cid in enumerate(dense_rank, start=1)}
         lex_pos = {cid: r for r, cid in enumerate(lex_rank, start=1)}
         out: dict[str, Signals] = {}
@@ -311,13 +314,20 @@ class HybridRetriever:
             if self.chunks[i].id not in self.skip
         ]
 
-    def lexical_query(self, query: str, *, related: bool = True) -> dict[str, float]:
+    def lexical_query(self, query: str) -> dict[str, float]:
         """Weighted BM25 terms: the question's tokens (English and Dutch expansions added,
         unknown compounds split) at 1, their thesaurus group-mates at ``weights.related``."""
-        out: dict[str, float] = {}
+        asked, related = self._lexical_terms(query)
+        return asked | related
+
+    def _lexical_terms(self, query: str) -> tuple[dict[str, float], dict[str, float]]:
+        """(the question's own terms, the thesaurus words not among them), as in lexical_query."""
+        asked: dict[str, float] = {}
         for t in with_parts(tokenize(expand_query(query))):
-            out.update(dict.fromkeys(split_compound(t, self.vocabulary), 1.0))
-        if self.thesaurus is not None and related:
+            asked.update(dict.fromkeys(split_compound(t, self.vocabulary), 1.0))
+        related: dict[str, float] = {}
+        if self.thesaurus is not None:
             for stem in self.thesaurus.related(tokenize(query), self.vocabulary):
-                out.setdefault(stem, self.weights.related)
-        return out
+                if stem not in asked:
+                    related[stem] = self.weights.related
+        return asked, related
