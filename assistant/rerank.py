@@ -9,8 +9,8 @@ learns those weights. Its features are general signals, never words of a questio
 
 >>> ranker = LinearRanker(FEATURES, [0.0] * len(FEATURES), [1.0] * len(FEATURES),
 ...                       [1.0] + [0.0] * (len(FEATURES) - 1))
->>> [round(x, 2) for x in ranker.relative([[0.0] * 17, [-1.0] + [0.0] * 16])]
-[1.0, 0.37]
+>>> ranker.scores([[0.0] * 17, [-1.0] + [0.0] * 16]).tolist()
+[0.0, -1.0]
 """
 
 from __future__ import annotations
@@ -109,13 +109,9 @@ class LinearRanker:
         self.info = info or {}
 
     def scores(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+        """One score per candidate; only their order matters (softmax logits)."""
         x = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
         return np.asarray(x @ self.weights)
-
-    def relative(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        """Each candidate's likelihood relative to the best one (the best scores 1.0)."""
-        z = self.scores(rows)
-        return [float(v) for v in np.exp(z - z.max())]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -237,7 +237,7 @@ class HybridRetriever:
         order = {cid: s.fused for cid, s in found.items()}
         if self.ranker is not None and found:
             rows = features(list(found.values()), question_intent(query))
-            order = dict(zip(found, self.ranker.relative(rows), strict=True))
+            order = dict(zip(found, self.ranker.scores(rows).tolist(), strict=True))
         ranked = sorted(order, key=lambda cid: -order[cid])[:k]
         if timings is not None:
             timings.setdefault("embed_query", (t1 - t0) * 1000)
