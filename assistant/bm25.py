@@ -266,11 +266,12 @@ class BM25:
         """Scores of every document as one array (for callers that need more than the top)."""
         return self._scores(query)
 
-    def top(
-        self, query: Query, k: int, scores: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
-        """The ``k`` best documents; ``scores`` when already computed for this query."""
-        scores = self._scores(query) if scores is None else scores
+    def top(self, query: Query, k: int) -> list[tuple[int, float]]:
+        return self.best(self._scores(query), k)
+
+    @staticmethod
+    def best(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best documents of a score array (from ``array``), ties by position."""
         hits = np.flatnonzero(scores > 0)
         if len(hits) > k:
             hits = hits[np.argpartition(-scores[hits], k)[:k]]

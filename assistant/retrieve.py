@@ -271,7 +271,7 @@ class HybridRetriever:
         asked, related = self._lexical_terms(query)
         plain = self.bm25.array(asked)
         bm25 = plain + self.bm25.array(related) if related else plain
-        lex_hits = self.bm25.top((), self.candidates, scores=bm25)
+        lex_hits = self.bm25.best(bm25, self.candidates)
         lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].id not in self.skip]
         # Chunks dense ranking does not judge (short letter fields) keep their lexical place
         # there too, so fusion does not punish them for being absent from one list.
