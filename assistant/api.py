@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from assistant.adapter import load_adapter
 from assistant.bm25 import fold
 from assistant.compose import (
     compose_answer,
@@ -93,8 +94,10 @@ class Assistant:
         *,
         refusal: RefusalPolicy | None = None,
         llm: Any = None,
+        manifest: dict[str, Any] | None = None,
     ) -> None:
         self.settings = settings
+        self.manifest = manifest or {}  # the index build's: model, documents and their sha256
         self.retriever = retriever
         self.documents = documents
         self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
@@ -128,8 +131,19 @@ class Assistant:
         store = catalog.open(active.name)
         chunks = store.all_chunks()
         ranker = load_ranker() if settings.reranker == "learned" else None
+        adapter = None
+        if settings.query_adapter == "auto":
+            docs = [d.get("sha256", "") for d in active.manifest.get("documents", {}).values()]
+            adapter = load_adapter()
+            if not adapter.matches(docs, model_name):
+                adapter = None  # trained for another corpus: it would pull towards its passages
         retriever = HybridRetriever(
-            store, embedder, chunks, thesaurus=Thesaurus(POLICY_GROUPS), ranker=ranker
+            store,
+            embedder,
+            chunks,
+            thesaurus=Thesaurus(POLICY_GROUPS),
+            ranker=ranker,
+            adapter=adapter,
         )
         llm = None
         if settings.engine != "extractive":
@@ -140,7 +154,8 @@ class Assistant:
                 name=f"{settings.engine}:{settings.llm_model}",
                 timeout=settings.llm_timeout,
             )
-        return cls(settings, retriever, catalog.documents(active.name), llm=llm)
+        documents = catalog.documents(active.name)
+        return cls(settings, retriever, documents, llm=llm, manifest=active.manifest)
 
     # --- reading the corpus -------------------------------------------------------------
 

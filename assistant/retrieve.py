@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.adapter import QueryAdapter
 from assistant.bm25 import BM25, fold, tokenize, with_parts
 from assistant.language import question_intent, strip_frame
 from assistant.lexicon import expand_query, split_compound
@@ -105,6 +106,31 @@ def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
     return [cid for _, cid in sorted(hits, key=lambda h: -h[0])]
 
 
+def named_outright(chunk: Chunk, query: str) -> bool:
+    """Whether a title match is unmistakable: a name of several words, or a one-word title
+    written with its capital or in quotes. A lower-case "doen" in running text may be the verb.
+
+    >>> ch = Chunk("1", "d", "ingredient", "Doen", 0, 1, "x", "", "")
+    >>> [named_outright(ch, q) for q in ("Hoe pas ik 'doen' toe?", "Wat is Doen?", "iets doen")]
+    [True, True, False]
+    >>> named_outright(Chunk("2", "d", "quote", "Citaat", 0, 1, "x", "", "", speaker="Ilse Zaal"),
+    ...                "wat zei ilse zaal")
+    True
+    """
+    for name in (chunk.title, chunk.speaker):
+        phrase = _name_phrase(name) if name else ""
+        if not phrase:
+            continue
+        if " " in phrase:
+            return True
+        word = re.escape(name.strip())
+        if re.search(rf"\b{word}\b", query) or re.search(
+            rf"[\"'‘“„]{word}[\"'’”]", query, re.IGNORECASE
+        ):
+            return True
+    return False
+
+
 _MODAL = (
     r"\b(?:moet|moeten|kan|kun|kunt|kunnen|zal|zullen|wil|wilt|willen|ga|gaat|gaan|mag|mogen|te)\b"
 )
@@ -188,6 +214,7 @@ class HybridRetriever:
         candidates: int = 30,
         thesaurus: Thesaurus | None = None,
         ranker: LinearRanker | None = None,
+        adapter: QueryAdapter | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -198,6 +225,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.thesaurus = thesaurus
         self.ranker = ranker
+        self.adapter = adapter
         self.bm25 = BM25([with_parts(tokenize(c.embed_text or c.text)) for c in self.chunks])
         # A letter field with a label but no value ("Uw kenmerk") answers nothing.
         self.vocabulary = set(self.bm25.idf)
@@ -223,22 +251,28 @@ class HybridRetriever:
     ) -> tuple[list[Passage], float | None]:
         """The ``k`` best passages, and the best cosine among all candidates.
 
-        Candidates are fused by RRF, then ordered by the ranker when there is one; a passage's
-        score stays its fused score. The best cosine does not depend on that order: whether
-        anything relevant was found is a question about the candidates, not about the top k.
+        Dense ranking uses the adapted question vector when there is an adapter. Candidates
+        are fused by RRF, then ordered by the ranker when there is one; a passage's score stays
+        its fused score. The best cosine is the plain question's: whether anything relevant was
+        found is a question about the corpus, not about the adapter or the order of the top k.
         """
         t0 = time.perf_counter()
         query = strip_frame(query)
         if qvec is None:
             qvec = self.embedder.embed_query(query)
         t1 = time.perf_counter()
-        found = self.signals(query, qvec, timings)
+        dvec = self.adapter.apply(qvec) if self.adapter is not None else qvec
+        found = self.signals(query, dvec, timings)
         t2 = time.perf_counter()
         order = {cid: s.fused for cid, s in found.items()}
         if self.ranker is not None and found:
             rows = features(list(found.values()), question_intent(query))
             order = dict(zip(found, self.ranker.scores(rows).tolist(), strict=True))
-        ranked = sorted(order, key=lambda cid: -order[cid])[:k]
+        # A section the question names outright ("Hoe pas ik 'Doen' toe?") is what it asks about.
+        named = {
+            cid for cid in found if found[cid].title and named_outright(self.by_id[cid], query)
+        }
+        ranked = sorted(order, key=lambda cid: (cid not in named, -order[cid]))[:k]
         if timings is not None:
             timings.setdefault("embed_query", (t1 - t0) * 1000)
             timings["rerank"] = (time.perf_counter() - t2) * 1000
@@ -252,8 +286,16 @@ class HybridRetriever:
             )
             for r, cid in enumerate(ranked, start=1)
         ]
-        best = max((s.dense for s in found.values() if s.dense is not None), default=None)
+        if self.adapter is None:
+            best = max((s.dense for s in found.values() if s.dense is not None), default=None)
+        else:
+            best = self.best_cosine(qvec)
         return passages, best
+
+    def best_cosine(self, qvec: Sequence[float]) -> float | None:
+        """The highest cosine of the question vector with any dense-ranked chunk."""
+        hits = self.store.query(qvec, self.candidates)
+        return next((s for c, s in hits if c.id not in self.dense_excluded), None)
 
     def signals(
         self, query: str, qvec: Sequence[float], timings: dict[str, float] | None = None

@@ -1,12 +1,17 @@
-"""Fit the learned reranker (assistant/ranker.json) on the question sets and measure it.
+"""Fit the query adapter (assistant/adapter.npz) and the reranker (assistant/ranker.json).
 
-    python -m evals.train_ranker [--l2 1.0] [--out assistant/ranker.json]
+    python -m evals.train_ranker [--l2 1.0] [--no-cv]
 
-Trained on golden, holdout, holdout2 and holdout3. ``holdout4`` is never trained on: it is the
-validation, and the numbers it gets are written into the model file next to leave-one-set-out
-cross-validation (fit on all training sets but one, measure on that one). Both are measured on
-the retriever's own ranking, before the answer's reordering (follow-up boosts, "welk
-ingrediënt" partitions), so they differ slightly from `recept eval`.
+Both learn from golden, holdout, holdout2 and holdout3. ``holdout4`` is never trained on: it
+is the validation, and the numbers it gets are written into the model files next to
+leave-one-set-out cross-validation (fit on all training sets but one, measure on that one).
+
+The reranker reads dense signals of the adapted question vector. On its own training questions
+the adapter is better than it will ever be on a new question, so the reranker would learn to
+trust it too much: each set's signals come from an adapter fitted without that set
+(cross-fitting). Numbers are measured on the retriever's own ranking, before the answer's
+reordering (follow-up boosts, "welk ingrediënt" partitions), so they differ slightly from
+`recept eval`.
 """
 
 from __future__ import annotations
@@ -14,14 +19,18 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from assistant import adapter as adapt
 from assistant.api import Assistant
 from assistant.followup import resolve_followup
 from assistant.language import question_intent, strip_frame
 from assistant.rerank import DEFAULT_PATH, FEATURES, Group, LinearRanker, features, fit
+from assistant.retrieve import HybridRetriever
 from evals.cases import load_cases
 from evals.metrics import contains_any
 from recept.settings import Settings
@@ -29,27 +38,69 @@ from recept.settings import Settings
 EVALS = Path(__file__).resolve().parent
 TRAIN = ("golden", "holdout", "holdout2", "holdout3")
 VALIDATE = "holdout4"
+TEMPERATURE = 0.02  # the softmax of the adapter; 0.005–0.02 were alike in cross-validation
 
 
-def collect(assistant: Assistant, name: str) -> list[tuple[Group, list[float]]]:
-    """Per answerable question of set ``name``: (feature rows and gold labels, fused scores)."""
+@dataclass(frozen=True)
+class Question:
+    query: str  # the search query, as the assistant makes it
+    vector: list[float]  # its plain e5 vector
+    gold: tuple[str, ...]  # phrases found in the answering passage
+
+
+Fitted = tuple[Group, list[float]]  # one question's ranker data and its fused scores
+
+
+def questions(assistant: Assistant, name: str) -> list[Question]:
+    """The answerable questions of set ``name``, with their search query and vector."""
     retriever = assistant.retriever
-    out: list[tuple[Group, list[float]]] = []
+    out = []
     for case in load_cases(EVALS / f"{name}.jsonl"):
-        if not case.answerable:
-            continue
-        query, _ = resolve_followup(case.question, case.history, retriever.chunks)
-        query = strip_frame(query)
-        found = retriever.signals(query, retriever.embedder.embed_query(query))
-        rows = features(list(found.values()), question_intent(query))
-        gold = [float(contains_any(retriever.by_id[cid].text, case.gold)) for cid in found]
+        if case.answerable:
+            query, _ = resolve_followup(case.question, case.history, retriever.chunks)
+            query = strip_frame(query)
+            out.append(Question(query, retriever.embedder.embed_query(query), case.gold))
+    return out
+
+
+class Corpus:
+    """The dense passages the adapter maps towards, and each question's gold among them."""
+
+    def __init__(self, retriever: HybridRetriever) -> None:
+        self.ids = [c.id for c in retriever.chunks if c.id not in retriever.dense_excluded]
+        vectors = retriever.store.vectors(self.ids)
+        self.passages = _unit([vectors[cid] for cid in self.ids])
+        self.texts = [retriever.by_id[cid].text for cid in self.ids]
+
+    def fit(self, sets: Sequence[list[Question]], l2: float) -> adapt.Matrix:
+        qs = [q for s in sets for q in s]
+        gold = [[float(contains_any(t, q.gold)) for t in self.texts] for q in qs]
+        return adapt.fit(
+            _unit([q.vector for q in qs]), gold, self.passages, temperature=TEMPERATURE, l2=l2
+        )
+
+
+def _unit(vectors: Sequence[Sequence[float]]) -> adapt.Matrix:
+    m = np.asarray(vectors, dtype=np.float64)
+    out: adapt.Matrix = m / np.linalg.norm(m, axis=1, keepdims=True)
+    return out
+
+
+def collect(
+    retriever: HybridRetriever, qs: Sequence[Question], matrix: adapt.Matrix | None
+) -> list[Fitted]:
+    """Per question: (feature rows and gold labels, fused scores), dense adapted by ``matrix``."""
+    out: list[Fitted] = []
+    for q in qs:
+        vector = q.vector if matrix is None else adapt.QueryAdapter(matrix, {}).apply(q.vector)
+        found = retriever.signals(q.query, vector)
+        rows = features(list(found.values()), question_intent(q.query))
+        gold = [float(contains_any(retriever.by_id[cid].text, q.gold)) for cid in found]
         out.append(((rows, gold), [s.fused for s in found.values()]))
     return out
 
 
-def hits(
-    groups: Sequence[tuple[Group, list[float]]], ranker: LinearRanker | None
-) -> dict[str, float]:
+def hits(groups: Sequence[Fitted], ranker: LinearRanker | None) -> dict[str, float]:
     """hit@1 and hit@3 of the ranker (or of fusion alone when ``ranker`` is None).
 
     >>> g = [(([[0.0] * 17, [1.0] * 17], [0.0, 1.0]), [0.2, 0.1])]
@@ -67,31 +118,76 @@ def hits(
     return {"hit@1": round(h1 / n, 3), "hit@3": round(h3 / n, 3), "n": n}
 
 
-def train(assistant: Assistant, l2: float) -> LinearRanker:
-    data = {name: collect(assistant, name) for name in (*TRAIN, VALIDATE)}
-    train_groups = [g for name in TRAIN for g, _ in data[name]]
-    ranker = fit(train_groups, l2)
-    cv: dict[str, Any] = {}
-    for held in TRAIN:
-        others = [g for name in TRAIN if name != held for g, _ in data[name]]
-        cv[held] = {"rrf": hits(data[held], None), "learned": hits(data[held], fit(others, l2))}
-    info = {
-        "trained_on": list(TRAIN),
-        "questions": len(train_groups),
-        "l2": l2,
-        "leave_one_set_out": cv,
-        VALIDATE: {"rrf": hits(data[VALIDATE], None), "learned": hits(data[VALIDATE], ranker)},
+def _cross_fitted(
+    retriever: HybridRetriever,
+    corpus: Corpus,
+    data: dict[str, list[Question]],
+    names: Sequence[str],
+    l2: float,
+) -> list[Fitted]:
+    """Every question of ``names`` with signals from an adapter fitted on the other sets."""
+    out: list[Fitted] = []
+    for name in names:
+        matrix = corpus.fit([data[n] for n in names if n != name], l2)
+        out += collect(retriever, data[name], matrix)
+    return out
+
+
+def train(
+    assistant: Assistant, l2: float, cross_validate: bool = True
+) -> tuple[adapt.QueryAdapter, LinearRanker]:
+    """The adapter (fitted on all training sets) and the reranker (on cross-fitted signals)."""
+    retriever = assistant.retriever
+    corpus = Corpus(retriever)
+    data = {name: questions(assistant, name) for name in (*TRAIN, VALIDATE)}
+    matrix = corpus.fit([data[n] for n in TRAIN], l2)
+    ranker = fit([g for g, _ in _cross_fitted(retriever, corpus, data, TRAIN, l2)], l2)
+    report: dict[str, Any] = {}
+    if cross_validate:
+        cv: dict[str, Any] = {}
+        for held in TRAIN:
+            others = [n for n in TRAIN if n != held]
+            inner = fit([g for g, _ in _cross_fitted(retriever, corpus, data, others, l2)], l2)
+            adapted = collect(retriever, data[held], corpus.fit([data[n] for n in others], l2))
+            cv[held] = {
+                "rrf": hits(collect(retriever, data[held], None), None),
+                "adapter+rrf": hits(adapted, None),
+                "adapter+learned": hits(adapted, inner),
+            }
+        report["leave_one_set_out"] = cv
+    validation = collect(retriever, data[VALIDATE], matrix)
+    report[VALIDATE] = {
+        "rrf": hits(collect(retriever, data[VALIDATE], None), None),
+        "adapter+rrf": hits(validation, None),
+        "adapter+learned": hits(validation, ranker),
     }
-    return LinearRanker(FEATURES, ranker.mean, ranker.scale, ranker.weights, info)
+    manifest = assistant.manifest
+    common = {"trained_on": list(TRAIN), "questions": sum(len(data[n]) for n in TRAIN), "l2": l2}
+    adapter = adapt.QueryAdapter(
+        matrix,
+        {
+            **common,
+            "temperature": TEMPERATURE,
+            "documents": sorted(d["sha256"] for d in manifest["documents"].values()),
+            "model": manifest["model"],
+            **report,
+        },
+    )
+    info = {**common, "signals": "cross-fitted adapter", **report}
+    return adapter, LinearRanker(FEATURES, ranker.mean, ranker.scale, ranker.weights, info)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--l2", type=float, default=1.0)
-    parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--no-cv", action="store_true", help="skip leave-one-set-out")
+    parser.add_argument("--out", type=Path, default=DEFAULT_PATH, help="the ranker file")
+    parser.add_argument("--adapter-out", type=Path, default=adapt.DEFAULT_PATH)
     args = parser.parse_args(argv)
-    settings = replace(Settings.load(), reranker="rrf")  # the signals, not the old model's order
-    ranker = train(Assistant.from_settings(settings), args.l2)
+    # The plain signals: neither the old adapter nor the old ranker may shape what is learned.
+    settings = replace(Settings.load(), reranker="rrf", query_adapter="off")
+    adapter, ranker = train(Assistant.from_settings(settings), args.l2, not args.no_cv)
+    adapter.save(args.adapter_out)
     args.out.write_text(json.dumps(ranker.to_dict(), indent=1) + "\n", encoding="utf-8")
     print(json.dumps(ranker.info, indent=1))
 

@@ -88,6 +88,15 @@ REGISTRY: tuple[Setting, ...] = (
         "(alleen reciprocal rank fusion).",
         choices=("learned", "rrf"),
     ),
+    Setting(
+        "query_adapter",
+        str,
+        "auto",
+        "Geleerde vraag-adapter voor dense retrieval (assistant/adapter.npz): 'auto' gebruikt "
+        "hem alleen als de index precies de documenten bevat waarop hij getraind is, met "
+        "hetzelfde model; 'off' nooit.",
+        choices=("auto", "off"),
+    ),
     Setting("top_k", int, 8, "Aantal passages dat retrieval teruggeeft."),
     Setting("max_question_chars", int, 4000, "Langere vragen worden geweigerd met een melding."),
     Setting(
@@ -151,6 +160,7 @@ class Settings:
     torch_threads: int
     encoder_runtime: str
     reranker: str
+    query_adapter: str
     top_k: int
     max_question_chars: int
     refusal_threshold: float
