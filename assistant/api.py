@@ -195,8 +195,9 @@ class Assistant:
 
     def _search(
         self, question: str, history: Sequence[Message], timings: dict[str, float] | None
-    ) -> tuple[str, list[float], list[Passage], float | None]:
-        """(search query, its vector, the passages, the best cosine among all candidates)."""
+    ) -> tuple[str, list[float], list[Passage], tuple[float | None, float | None]]:
+        """(search query, its vector, the passages, the best cosine with any passage of the
+        plain and of the adapted question vector)."""
         query, boost = resolve_followup(question, history, self.retriever.chunks)
         t0 = time.perf_counter()
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
@@ -205,7 +206,7 @@ class Assistant:
         kind = wanted_kind(question)
         # "Welk ingrediënt …" / "which quote …" wants that kind even when others rank higher.
         depth = self.settings.top_k * (4 if kind else 1)
-        passages, best_dense = self.retriever.search_detailed(query, depth, timings, qvec=qvec)
+        passages, *best = self.retriever.search_detailed(query, depth, timings, qvec=qvec)
         if kind:
             passages = sorted(passages, key=lambda p: p.chunk.kind != kind)
         passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
@@ -217,7 +218,16 @@ class Assistant:
             found = find_amount(question, self.retriever.lexical(query, 30), depth=30)
             if found is not None:
                 passages = put_first(passages, found[0], self.settings.top_k)
-        return query, qvec, passages, best_dense
+        return query, qvec, passages, (best[0], best[1])
+
+    def _adapted(
+        self, qvec: Sequence[float], best: float | None
+    ) -> tuple[list[float], float] | None:
+        """The adapted question vector and its best cosine, for the off-topic comparison."""
+        adapter = self.retriever.adapter
+        if adapter is None or best is None:
+            return None
+        return adapter.apply(qvec), best
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         answer: Answer | None = None
@@ -243,7 +253,7 @@ class Assistant:
             return
         intent = question_intent(q)
         timings: dict[str, float] = {}
-        query, qvec, passages, best_dense = self._search(q, history, timings)
+        query, qvec, passages, (best_dense, best_adapted) = self._search(q, history, timings)
         t1 = time.perf_counter()
         timings["retrieve"] = (t1 - t0) * 1000
 
@@ -292,6 +302,7 @@ class Assistant:
             self.retriever.vocabulary,
             self._corpus_folded,
             dense_top=best_dense,
+            adapted=self._adapted(qvec, best_adapted),
         )
         if not passages or self.refusal.refuse(feats):
             # Suggest the nearest ingredients, even when none made the top passages.

@@ -141,6 +141,8 @@ _TABLE: dict[str, str] = {
     "participants": "deelnemers",
     "attendees": "deelnemers",
     "people": "deelnemers mensen",
+    "ppl": "deelnemers mensen",  # chat spelling
+    "folks": "deelnemers mensen",
     "organised": "georganiseerd",
     "organized": "georganiseerd",
     "organiser": "georganiseerd",

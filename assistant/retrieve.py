@@ -248,8 +248,9 @@ class HybridRetriever:
         k: int,
         timings: dict[str, float] | None = None,
         qvec: Sequence[float] | None = None,
-    ) -> tuple[list[Passage], float | None]:
-        """The ``k`` best passages, and the best cosine among all candidates.
+    ) -> tuple[list[Passage], float | None, float | None]:
+        """The ``k`` best passages, the plain question's best cosine with any passage, and the
+        adapted question's (None without an adapter).
 
         Dense ranking uses the adapted question vector when there is an adapter. Candidates
         are fused by RRF, then ordered by the ranker when there is one; a passage's score stays
@@ -286,11 +287,10 @@ class HybridRetriever:
             )
             for r, cid in enumerate(ranked, start=1)
         ]
+        best = max((s.dense for s in found.values() if s.dense is not None), default=None)
         if self.adapter is None:
-            best = max((s.dense for s in found.values() if s.dense is not None), default=None)
-        else:
-            best = self.best_cosine(qvec)
-        return passages, best
+            return passages, best, None
+        return passages, self.best_cosine(qvec), best
 
     def best_cosine(self, qvec: Sequence[float]) -> float | None:
         """The highest cosine of the question vector with any dense-ranked chunk."""

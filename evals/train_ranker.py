@@ -2,8 +2,8 @@
 
     python -m evals.train_ranker [--l2 1.0] [--no-cv]
 
-Both learn from golden, holdout, holdout2 and holdout3. ``holdout4`` is never trained on: it
-is the validation, and the numbers it gets are written into the model files next to
+Both learn from the sets in ``TRAIN``. The sets in ``VALIDATE`` are never trained on (nor
+read while building): the numbers they get are written into the model files, next to
 leave-one-set-out cross-validation (fit on all training sets but one, measure on that one).
 
 The reranker reads dense signals of the adapted question vector. On its own training questions
@@ -36,8 +36,8 @@ from evals.metrics import contains_any
 from recept.settings import Settings
 
 EVALS = Path(__file__).resolve().parent
-TRAIN = ("golden", "holdout", "holdout2", "holdout3")
-VALIDATE = "holdout4"
+TRAIN = ("golden", "holdout", "holdout2", "holdout3", "holdout5", "holdout6", "holdout7")
+VALIDATE = ("holdout4", "holdout8")
 TEMPERATURE = 0.02  # the softmax of the adapter; 0.005–0.02 were alike in cross-validation
 
 
@@ -139,7 +139,7 @@ def train(
     """The adapter (fitted on all training sets) and the reranker (on cross-fitted signals)."""
     retriever = assistant.retriever
     corpus = Corpus(retriever)
-    data = {name: questions(assistant, name) for name in (*TRAIN, VALIDATE)}
+    data = {name: questions(assistant, name) for name in (*TRAIN, *VALIDATE)}
     matrix = corpus.fit([data[n] for n in TRAIN], l2)
     ranker = fit([g for g, _ in _cross_fitted(retriever, corpus, data, TRAIN, l2)], l2)
     report: dict[str, Any] = {}
@@ -155,14 +155,20 @@ def train(
                 "adapter+learned": hits(adapted, inner),
             }
         report["leave_one_set_out"] = cv
-    validation = collect(retriever, data[VALIDATE], matrix)
-    report[VALIDATE] = {
-        "rrf": hits(collect(retriever, data[VALIDATE], None), None),
-        "adapter+rrf": hits(validation, None),
-        "adapter+learned": hits(validation, ranker),
-    }
+    for name in VALIDATE:
+        validation = collect(retriever, data[name], matrix)
+        report[name] = {
+            "rrf": hits(collect(retriever, data[name], None), None),
+            "adapter+rrf": hits(validation, None),
+            "adapter+learned": hits(validation, ranker),
+        }
     manifest = assistant.manifest
-    common = {"trained_on": list(TRAIN), "questions": sum(len(data[n]) for n in TRAIN), "l2": l2}
+    common = {
+        "trained_on": list(TRAIN),
+        "validated_on": list(VALIDATE),
+        "questions": sum(len(data[n]) for n in TRAIN),
+        "l2": l2,
+    }
     adapter = adapt.QueryAdapter(
         matrix,
         {

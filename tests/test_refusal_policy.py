@@ -44,3 +44,30 @@ def test_the_best_candidate_cosine_overrides_the_passages() -> None:
     vec = [1.0, 0.0]
     assert refusal_features("Wat is gunnen?", passages, vec, [vec]).dense_top == 0.80
     assert refusal_features("Wat is gunnen?", passages, vec, [vec], dense_top=0.9).dense_top == 0.9
+
+
+@pytest.mark.parametrize(
+    "lead, refused", [(None, True), (0.01, True), (-0.02, True), (-0.05, False)]
+)
+def test_the_adapted_vector_can_veto_an_off_topic_refusal(
+    lead: float | None, refused: bool
+) -> None:
+    """Plain vector closer to an off-topic description; the adapted one decides how clear."""
+    f = Features(0.85, 0.86, False, False, "fact", "nl", adapted_lead=lead)
+    assert POLICY.refuse(f) is refused
+
+
+def test_the_veto_touches_only_the_off_topic_rule() -> None:
+    f = Features(0.85, 0.80, True, False, "fact", "nl", law_missing=True, adapted_lead=-0.2)
+    assert POLICY.reasons(f) == [
+        "gevraagd bedrag/aantal staat er niet in",
+        "die wet of dat artikel komt in het document niet voor",
+    ]
+
+
+def test_the_adapted_lead_is_computed_from_the_adapted_vector() -> None:
+    off = [[1.0, 0.0]]
+    f = refusal_features("Wat nu?", [], [1.0, 0.0], off, dense_top=0.9, adapted=([0.6, 0.8], 0.7))
+    assert f.off_topic == pytest.approx(1.0)
+    assert f.adapted_lead == pytest.approx(0.6 - 0.7)
+    assert refusal_features("Wat nu?", [], [1.0, 0.0], off, dense_top=0.9).adapted_lead is None
