@@ -4,7 +4,10 @@ e5-small places a councillor's situation ("our waste company always says no") cl
 passages that share its words than to the ingredient whose advice fits it. The adapter learns,
 from the question sets, a correction ``q' = normalise(q + A q)`` of the question vector only;
 passages stay as ingested. ``A`` is fitted with a softmax over all dense passages of the corpus
-(the gold passage as target, L2 towards the identity map), by ``python -m evals.train_ranker``.
+and the refusal's off-topic descriptions (target: the gold passage, or the descriptions for a
+question the corpus does not answer; L2 towards the identity map), by
+``python -m evals.train_ranker``. So the adapted vector also says how far off topic a question
+is (see ``refusal.Features.adapted_lead``).
 
 It is tied to the corpus it was trained on: it maps questions towards *these* passages. The
 assistant applies it only when the index holds exactly those documents (by sha256) embedded

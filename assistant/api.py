@@ -103,7 +103,7 @@ class Assistant:
         self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
         self.llm = llm  # an assistant.llm.LLMEngine or None
         self._corpus_folded = fold(" ".join(documents.values()))
-        self._off_topic = retriever.embedder.embed_documents(list(OFF_TOPIC))
+        self.off_topic_vectors = retriever.embedder.embed_documents(list(OFF_TOPIC))
 
     @classmethod
     def from_settings(
@@ -298,7 +298,7 @@ class Assistant:
             q,
             passages,
             qvec,
-            self._off_topic,
+            self.off_topic_vectors,
             self.retriever.vocabulary,
             self._corpus_folded,
             dense_top=best_dense,

@@ -220,11 +220,15 @@ class RefusalPolicy:
     # Someone asking what the recipe advises for their own situation asks about the recipe's
     # subject; a near tie with an off-topic description is not enough to refuse advice.
     apply_margin: float = 0.02
-    # The adapter pulls questions the recipe answers towards its passages. One it leaves well
-    # clear of the off-topic descriptions is in scope, however close the plain vector came to
-    # them. Set on the training sets (answerable questions there sit at -0.10 … -0.02 when the
-    # plain vector leans off-topic, out-of-scope ones at -0.04 … +0.04).
-    adapted_floor: float = -0.03
+    # The query adapter is trained to pull a question the recipe answers towards its passages
+    # and one it does not towards these off-topic descriptions. With it, the adapted vector's
+    # lead decides instead of the plain one's. Set on the training sets' cross-validation
+    # (answerable questions: 2 of 263 above 0.03; out of scope: 26 of 41).
+    adapted_threshold: float = 0.03
+    # The adapter learnt "off topic" from 41 questions; a question far off every subject of
+    # them can stay near its plain place. No answerable question of the nine question sets
+    # leads the plain comparison by more than 0.04, so a plain lead above this still refuses.
+    plain_clear: float = 0.05
 
     @classmethod
     def default(cls, override: float = 0.0) -> RefusalPolicy:
@@ -238,8 +242,14 @@ class RefusalPolicy:
         margin += self.apply_margin if f.intent == "apply" else 0.0
         # An office the document names makes the question in scope, however much it
         # resembles "who is the mayor of …".
-        adapter_agrees = f.adapted_lead is None or f.adapted_lead > self.adapted_floor
-        if f.off_topic > f.dense_top + margin and f.office_named is not True and adapter_agrees:
+        if f.office_named is True:
+            pass
+        elif f.adapted_lead is not None:
+            if f.adapted_lead > self.adapted_threshold:
+                out.append(f"onderwerp buiten het recept (aangepast: {f.adapted_lead:+.3f})")
+            elif f.off_topic > f.dense_top + self.plain_clear:
+                out.append(f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})")
+        elif f.off_topic > f.dense_top + margin:
             out.append(f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})")
         if f.amount_missing:
             out.append("gevraagd bedrag/aantal staat er niet in")

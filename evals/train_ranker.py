@@ -45,39 +45,56 @@ TEMPERATURE = 0.02  # the softmax of the adapter; 0.005–0.02 were alike in cro
 class Question:
     query: str  # the search query, as the assistant makes it
     vector: list[float]  # its plain e5 vector
-    gold: tuple[str, ...]  # phrases found in the answering passage
+    gold: tuple[str, ...]  # phrases found in the answering passage; () when out of scope
 
 
 Fitted = tuple[Group, list[float]]  # one question's ranker data and its fused scores
 
 
 def questions(assistant: Assistant, name: str) -> list[Question]:
-    """The answerable questions of set ``name``, with their search query and vector."""
+    """The questions of set ``name``, with their search query and vector."""
     retriever = assistant.retriever
     out = []
     for case in load_cases(EVALS / f"{name}.jsonl"):
-        if case.answerable:
-            query, _ = resolve_followup(case.question, case.history, retriever.chunks)
-            query = strip_frame(query)
-            out.append(Question(query, retriever.embedder.embed_query(query), case.gold))
+        query, _ = resolve_followup(case.question, case.history, retriever.chunks)
+        query = strip_frame(query)
+        out.append(Question(query, retriever.embedder.embed_query(query), case.gold))
     return out
 
 
-class Corpus:
-    """The dense passages the adapter maps towards, and each question's gold among them."""
+def answerable(qs: Sequence[Question]) -> list[Question]:
+    return [q for q in qs if q.gold]
 
-    def __init__(self, retriever: HybridRetriever) -> None:
+
+class Corpus:
+    """What the adapter maps towards: the dense passages, for a question the recipe answers,
+    and the refusal's off-topic descriptions, for one it does not. So the adapted vector also
+    tells the two apart (``Features.adapted_lead``)."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        retriever = assistant.retriever
         self.ids = [c.id for c in retriever.chunks if c.id not in retriever.dense_excluded]
         vectors = retriever.store.vectors(self.ids)
         self.passages = _unit([vectors[cid] for cid in self.ids])
         self.texts = [retriever.by_id[cid].text for cid in self.ids]
+        self.off_topic = _unit(assistant.off_topic_vectors)
 
     def fit(self, sets: Sequence[list[Question]], l2: float) -> adapt.Matrix:
         qs = [q for s in sets for q in s]
-        gold = [[float(contains_any(t, q.gold)) for t in self.texts] for q in qs]
+        gold = [self._targets(q) for q in qs]
+        targets = np.vstack([self.passages, self.off_topic])
         return adapt.fit(
-            _unit([q.vector for q in qs]), gold, self.passages, temperature=TEMPERATURE, l2=l2
+            _unit([q.vector for q in qs]), gold, targets, temperature=TEMPERATURE, l2=l2
         )
+
+    def _targets(self, q: Question) -> list[float]:
+        """The gold passages; any passage when the answer is a letter field dense search does
+        not hold (a phone number: in scope, though no passage is its answer); the off-topic
+        descriptions when the corpus does not answer."""
+        if not q.gold:
+            return [0.0] * len(self.texts) + [1.0] * len(self.off_topic)
+        gold = [float(contains_any(t, q.gold)) for t in self.texts]
+        return (gold if any(gold) else [1.0] * len(gold)) + [0.0] * len(self.off_topic)
 
 
 def _unit(vectors: Sequence[Sequence[float]]) -> adapt.Matrix:
@@ -91,7 +108,7 @@ def collect(
 ) -> list[Fitted]:
     """Per question: (feature rows and gold labels, fused scores), dense adapted by ``matrix``."""
     out: list[Fitted] = []
-    for q in qs:
+    for q in answerable(qs):
         vector = q.vector if matrix is None else adapt.QueryAdapter(matrix, {}).apply(q.vector)
         found = retriever.signals(q.query, vector)
         rows = features(list(found.values()), question_intent(q.query))
@@ -138,7 +155,7 @@ def train(
 ) -> tuple[adapt.QueryAdapter, LinearRanker]:
     """The adapter (fitted on all training sets) and the reranker (on cross-fitted signals)."""
     retriever = assistant.retriever
-    corpus = Corpus(retriever)
+    corpus = Corpus(assistant)
     data = {name: questions(assistant, name) for name in (*TRAIN, *VALIDATE)}
     matrix = corpus.fit([data[n] for n in TRAIN], l2)
     ranker = fit([g for g, _ in _cross_fitted(retriever, corpus, data, TRAIN, l2)], l2)
@@ -166,7 +183,8 @@ def train(
     common = {
         "trained_on": list(TRAIN),
         "validated_on": list(VALIDATE),
-        "questions": sum(len(data[n]) for n in TRAIN),
+        "questions": sum(len(answerable(data[n])) for n in TRAIN),
+        "out_of_scope": sum(len(data[n]) - len(answerable(data[n])) for n in TRAIN),
         "l2": l2,
     }
     adapter = adapt.QueryAdapter(

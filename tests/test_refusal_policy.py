@@ -47,17 +47,29 @@ def test_the_best_candidate_cosine_overrides_the_passages() -> None:
 
 
 @pytest.mark.parametrize(
-    "lead, refused", [(None, True), (0.01, True), (-0.02, True), (-0.05, False)]
+    ("plain_off", "lead", "refused"),
+    [
+        (0.86, None, True),
+        (0.80, None, False),
+        (0.86, -0.05, False),
+        (0.80, 0.05, True),
+        (0.91, -0.05, True),  # far off topic even for the plain vector
+    ],
 )
-def test_the_adapted_vector_can_veto_an_off_topic_refusal(
-    lead: float | None, refused: bool
+def test_with_an_adapter_its_lead_decides_what_is_off_topic(
+    plain_off: float, lead: float | None, refused: bool
 ) -> None:
-    """Plain vector closer to an off-topic description; the adapted one decides how clear."""
-    f = Features(0.85, 0.86, False, False, "fact", "nl", adapted_lead=lead)
+    """Without an adapter the plain vector's lead decides; with one, the adapted lead does."""
+    f = Features(0.85, plain_off, False, False, "fact", "nl", adapted_lead=lead)
     assert POLICY.refuse(f) is refused
 
 
-def test_the_veto_touches_only_the_off_topic_rule() -> None:
+def test_a_named_office_is_in_scope_whatever_the_adapted_lead() -> None:
+    f = Features(0.85, 0.80, False, False, "fact", "nl", office_named=True, adapted_lead=0.2)
+    assert not POLICY.refuse(f)
+
+
+def test_the_adapted_lead_touches_only_the_off_topic_rule() -> None:
     f = Features(0.85, 0.80, True, False, "fact", "nl", law_missing=True, adapted_lead=-0.2)
     assert POLICY.reasons(f) == [
         "gevraagd bedrag/aantal staat er niet in",
