@@ -206,7 +206,9 @@ class Assistant:
         kind = wanted_kind(question)
         # "Welk ingrediënt …" / "which quote …" wants that kind even when others rank higher.
         depth = self.settings.top_k * (4 if kind else 1)
-        passages, *best = self.retriever.search_detailed(query, depth, timings, qvec=qvec)
+        passages, best, best_adapted = self.retriever.search_detailed(
+            query, depth, timings, qvec=qvec
+        )
         if kind:
             passages = sorted(passages, key=lambda p: p.chunk.kind != kind)
         passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
@@ -218,7 +220,7 @@ class Assistant:
             found = find_amount(question, self.retriever.lexical(query, 30), depth=30)
             if found is not None:
                 passages = put_first(passages, found[0], self.settings.top_k)
-        return query, qvec, passages, (best[0], best[1])
+        return query, qvec, passages, (best, best_adapted)
 
     def _adapted(
         self, qvec: Sequence[float], best: float | None
