@@ -2,9 +2,10 @@
 
     python -m evals.train_ranker [--l2 1.0] [--no-cv]
 
-Both learn from the sets in ``TRAIN``. The sets in ``VALIDATE`` are never trained on (nor
-read while building): the numbers they get are written into the model files, next to
-leave-one-set-out cross-validation (fit on all training sets but one, measure on that one).
+Both learn from the sets in ``TRAIN``. The sets in ``VALIDATE`` are never trained on, and
+their misses are not read while building: the numbers they get are written into the model
+files, next to leave-one-set-out cross-validation (fit on all training sets but one, measure
+on that one).
 
 The reranker reads dense signals of the adapted question vector. On its own training questions
 the adapter is better than it will ever be on a new question, so the reranker would learn to
