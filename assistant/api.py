@@ -34,7 +34,7 @@ from assistant.language import (
 )
 from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
 from assistant.rerank import load_ranker
-from assistant.retrieve import HybridRetriever
+from assistant.retrieve import Closeness, HybridRetriever
 from assistant.thesaurus import Thesaurus
 from assistant.thesaurus_nl import GROUPS as POLICY_GROUPS
 from ingest.embedder import Embedder, load_embedder, resolve_model
@@ -195,9 +195,8 @@ class Assistant:
 
     def _search(
         self, question: str, history: Sequence[Message], timings: dict[str, float] | None
-    ) -> tuple[str, list[float], list[Passage], tuple[float | None, float | None]]:
-        """(search query, its vector, the passages, the best cosine with any passage of the
-        plain and of the adapted question vector)."""
+    ) -> tuple[str, list[float], list[Passage], Closeness]:
+        """(search query, its vector, the passages, how close it came to any passage)."""
         query, boost = resolve_followup(question, history, self.retriever.chunks)
         t0 = time.perf_counter()
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
@@ -206,9 +205,7 @@ class Assistant:
         kind = wanted_kind(question)
         # "Welk ingrediënt …" / "which quote …" wants that kind even when others rank higher.
         depth = self.settings.top_k * (4 if kind else 1)
-        passages, best, best_adapted = self.retriever.search_detailed(
-            query, depth, timings, qvec=qvec
-        )
+        passages, near = self.retriever.search_detailed(query, depth, timings, qvec=qvec)
         if kind:
             passages = sorted(passages, key=lambda p: p.chunk.kind != kind)
         passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
@@ -220,16 +217,7 @@ class Assistant:
             found = find_amount(question, self.retriever.lexical(query, 30), depth=30)
             if found is not None:
                 passages = put_first(passages, found[0], self.settings.top_k)
-        return query, qvec, passages, (best, best_adapted)
-
-    def _adapted(
-        self, qvec: Sequence[float], best: float | None
-    ) -> tuple[list[float], float] | None:
-        """The adapted question vector and its best cosine, for the off-topic comparison."""
-        adapter = self.retriever.adapter
-        if adapter is None or best is None:
-            return None
-        return adapter.apply(qvec), best
+        return query, qvec, passages, near
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         answer: Answer | None = None
@@ -255,7 +243,7 @@ class Assistant:
             return
         intent = question_intent(q)
         timings: dict[str, float] = {}
-        query, qvec, passages, (best_dense, best_adapted) = self._search(q, history, timings)
+        query, qvec, passages, near = self._search(q, history, timings)
         t1 = time.perf_counter()
         timings["retrieve"] = (t1 - t0) * 1000
 
@@ -303,8 +291,8 @@ class Assistant:
             self.off_topic_vectors,
             self.retriever.vocabulary,
             self._corpus_folded,
-            dense_top=best_dense,
-            adapted=self._adapted(qvec, best_adapted),
+            dense_top=near.plain,
+            adapted=near.adapted,
         )
         if not passages or self.refusal.refuse(feats):
             # Suggest the nearest ingredients, even when none made the top passages.

@@ -201,6 +201,15 @@ class RetrievalWeights:
     related: float = 0.5  # a thesaurus word in BM25, relative to a word the user wrote
 
 
+@dataclass(frozen=True)
+class Closeness:
+    """How close the question came to the corpus, for refusal: the plain question vector's best
+    cosine with any passage and, with an adapter, the adapted vector and its best cosine."""
+
+    plain: float | None
+    adapted: tuple[list[float], float] | None = None
+
+
 class HybridRetriever:
     """Searches one index build. Built once per Assistant; search is read-only and thread-safe."""
 
@@ -248,9 +257,8 @@ class HybridRetriever:
         k: int,
         timings: dict[str, float] | None = None,
         qvec: Sequence[float] | None = None,
-    ) -> tuple[list[Passage], float | None, float | None]:
-        """The ``k`` best passages, the plain question's best cosine with any passage, and the
-        adapted question's (None without an adapter).
+    ) -> tuple[list[Passage], Closeness]:
+        """The ``k`` best passages, and how close the question came to any passage.
 
         Dense ranking uses the adapted question vector when there is an adapter. Candidates
         are fused by RRF, then ordered by the ranker when there is one; a passage's score stays
@@ -289,8 +297,9 @@ class HybridRetriever:
         ]
         best = max((s.dense for s in found.values() if s.dense is not None), default=None)
         if self.adapter is None:
-            return passages, best, None
-        return passages, self.best_cosine(qvec), best
+            return passages, Closeness(best)
+        adapted = (list(dvec), best) if best is not None else None
+        return passages, Closeness(self.best_cosine(qvec), adapted)
 
     def best_cosine(self, qvec: Sequence[float]) -> float | None:
         """The highest cosine of the question vector with any dense-ranked chunk."""

@@ -88,9 +88,12 @@ def test_relevance_is_judged_on_the_plain_question_vector(assistant: Assistant) 
     retriever = assistant.retriever
     question = "Hoe voorkomen we dat de regio alleen maar praat en niets doet?"
     qvec = retriever.embedder.embed_query(question)
-    _, best, best_adapted = retriever.search_detailed(question, 5, qvec=qvec)
+    _, near = retriever.search_detailed(question, 5, qvec=qvec)
     plain = [s for c, s in retriever.store.query(qvec, 30) if c.id not in retriever.dense_excluded]
-    assert best == pytest.approx(plain[0])
-    adapted = retriever.signals(question, retriever.adapter.apply(qvec))  # type: ignore[union-attr]
-    assert max(s.dense for s in adapted.values() if s.dense is not None) == best_adapted
-    assert best_adapted != pytest.approx(best)
+    assert near.plain == pytest.approx(plain[0])
+    assert retriever.adapter is not None and near.adapted is not None
+    adapted_vec = retriever.adapter.apply(qvec)
+    adapted = retriever.signals(question, adapted_vec)
+    assert near.adapted[0] == adapted_vec
+    assert max(s.dense for s in adapted.values() if s.dense is not None) == near.adapted[1]
+    assert near.adapted[1] != pytest.approx(near.plain)
