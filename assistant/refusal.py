@@ -242,15 +242,8 @@ class RefusalPolicy:
         margin += self.apply_margin if f.intent == "apply" else 0.0
         # An office the document names makes the question in scope, however much it
         # resembles "who is the mayor of …".
-        if f.office_named is True:
-            pass
-        elif f.adapted_lead is not None:
-            if f.adapted_lead > self.adapted_threshold:
-                out.append(f"onderwerp buiten het recept (aangepast: {f.adapted_lead:+.3f})")
-            elif f.off_topic > f.dense_top + self.plain_clear:
-                out.append(f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})")
-        elif f.off_topic > f.dense_top + margin:
-            out.append(f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})")
+        if f.office_named is not True:
+            out += self._off_topic(f, margin)
         if f.amount_missing:
             out.append("gevraagd bedrag/aantal staat er niet in")
         if f.law_missing and f.intent != "apply":  # advice for a law's setting is fine
@@ -260,6 +253,16 @@ class RefusalPolicy:
         if f.dense_top < self.threshold:
             out.append(f"lage gelijkenis ({f.dense_top:.3f})")
         return out
+
+    def _off_topic(self, f: Features, margin: float) -> list[str]:
+        """With an adapter its lead decides, the plain lead only when far off; without one
+        the plain lead with its ``margin``."""
+        if f.adapted_lead is not None and f.adapted_lead > self.adapted_threshold:
+            return [f"onderwerp buiten het recept (aangepast: {f.adapted_lead:+.3f})"]
+        needed = margin if f.adapted_lead is None else self.plain_clear
+        if f.off_topic > f.dense_top + needed:
+            return [f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})"]
+        return []
 
     def refuse(self, f: Features) -> bool:
         return bool(self.reasons(f))

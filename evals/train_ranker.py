@@ -109,8 +109,9 @@ def collect(
 ) -> list[Fitted]:
     """Per question: (feature rows and gold labels, fused scores), dense adapted by ``matrix``."""
     out: list[Fitted] = []
+    adapter = None if matrix is None else adapt.QueryAdapter(matrix, {})
     for q in answerable(qs):
-        vector = q.vector if matrix is None else adapt.QueryAdapter(matrix, {}).apply(q.vector)
+        vector = q.vector if adapter is None else adapter.apply(q.vector)
         found = retriever.signals(q.query, vector)
         rows = features(list(found.values()), question_intent(q.query))
         gold = [float(contains_any(retriever.by_id[cid].text, q.gold)) for cid in found]
