@@ -111,19 +111,27 @@ def fit(
     keep = g.sum(axis=1) > 0
     q, g = q[keep], g[keep]
     d = q.shape[1]
+    # Scores see A only through P·A, so the loss's gradient lies in span(passages) on the left
+    # and the L2 term keeps the rest at zero: A = U·C with U an orthonormal basis of that span.
+    # L-BFGS from zero takes the same steps in C (inner products are kept) at a fraction of the
+    # cost: 45 × 384 numbers instead of 384 × 384.
+    u = np.linalg.svd(p.T, full_matrices=False)[0]  # d × m
+    pu = p @ u
+    base = q @ p.T
+    r = u.shape[1]
 
     def loss(x: Matrix) -> tuple[float, Matrix]:
-        a = x.reshape(d, d)
-        s = (q + q @ a.T) @ p.T / temperature
+        c = x.reshape(r, d)
+        s = (base + (q @ c.T) @ pu.T) / temperature
         s -= s.max(axis=1, keepdims=True)
         e = np.exp(s)
         z = e.sum(axis=1)
         on_gold = (e * g).sum(axis=1)
-        total = -float((np.log(on_gold) - np.log(z)).sum()) + l2 * float((a * a).sum())
+        total = -float((np.log(on_gold) - np.log(z)).sum()) + l2 * float((c * c).sum())
         ds = (e / z[:, None] - e * g / on_gold[:, None]) / temperature
-        grad = (ds @ p).T @ q + 2 * l2 * a
+        grad = (ds @ pu).T @ q + 2 * l2 * c
         return total, grad.ravel()
 
-    x0 = np.zeros(d * d)
+    x0 = np.zeros(r * d)
     result = minimize(loss, x0, jac=True, method="L-BFGS-B", options={"maxiter": 300})
-    return np.asarray(result.x, dtype=np.float64).reshape(d, d)
+    return np.asarray(u @ np.asarray(result.x).reshape(r, d), dtype=np.float64)

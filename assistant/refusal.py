@@ -35,11 +35,20 @@ def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
     >>> p = Passage(ch, 1.0)
     >>> amount_missing("Hoeveel deelnemers waren er?", [p]), amount_missing("Hoeveel geld?", [p])
     (False, True)
+
+    Only the sentence that asks counts: "we ruziën over wie hoeveel betaalt. Welk advies past?"
+    asks for advice, not for an amount.
+
+    >>> amount_missing("We ruziën over wie hoeveel betaalt. Welk advies past hierbij?", [p])
+    False
     """
-    return is_amount_question(question) and find_amount(question, passages) is None
+    ask = _the_ask(question)
+    return is_amount_question(ask) and find_amount(ask, passages) is None
 
 
+# "Van wie is de uitspraak …" asks whose words they are, not who holds an office.
 _WHO_IS = re.compile(
+    r"(?<!\bvan\s)(?<!\bdoor\s)"
     r"\b(?:wie\s+(?:is|was|zijn|waren)|who\s+(?:is|was|are|were))\s+(?:de|het|the)\s+"
     r"([^\W\d_]+(?:-[^\W\d_]+)*)",
     re.I,
@@ -59,6 +68,8 @@ def office_named(question: str, vocabulary: AbstractSet[str]) -> bool | None:
     >>> office_named("Who is the commissaris van de Koning?", {"commissaris", "koning"})
     True
     >>> office_named("Who is the chair?", {"commissaris"}) is None
+    True
+    >>> office_named("Van wie is de uitspraak over lef?", {"commissaris"}) is None
     True
     """
     m = _WHO_IS.search(question)
