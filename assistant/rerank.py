@@ -9,7 +9,7 @@ learns those weights. Its features are general signals, never words of a questio
 
 >>> ranker = LinearRanker(FEATURES, [0.0] * len(FEATURES), [1.0] * len(FEATURES),
 ...                       [1.0] + [0.0] * (len(FEATURES) - 1))
->>> ranker.scores([[0.0] * 17, [-1.0] + [0.0] * 16]).tolist()
+>>> ranker.scores([[0.0] * 18, [-1.0] + [0.0] * 17]).tolist()
 [0.0, -1.0]
 """
 
@@ -36,6 +36,7 @@ FEATURES = (
     "bm25_rr",  # 1 / (20 + BM25 rank)
     "related_share",  # part of the BM25 score that only thesaurus words brought
     "title",  # the question names the section or quotes a phrase of it
+    "field_named",  # a letter field whose label the question uses ("welk kenmerk …")
     "not_dense",  # a chunk dense ranking does not judge (short letter fields)
     "rrf",  # the fused score / best fused score
     "apply_ingredient",  # an advice question and an ingredient
@@ -56,6 +57,7 @@ class Signals:
     bm25_rank: int | None
     title: bool
     fused: float
+    field_named: bool = False  # a letter field ("Kenmerk …") whose label the question uses
 
 
 def features(signals: Sequence[Signals], intent: str) -> list[list[float]]:
@@ -80,6 +82,7 @@ def features(signals: Sequence[Signals], intent: str) -> list[list[float]]:
                 1 / (20 + s.bm25_rank) if s.bm25_rank else 0.0,
                 (s.bm25 - s.bm25_plain) / bm25_top,
                 float(s.title),
+                float(s.field_named),
                 float(s.dense is None),
                 s.fused / fused_top,
                 ingredient * (intent == "apply"),
@@ -151,8 +154,8 @@ def fit(groups: Sequence[Group], l2: float) -> LinearRanker:
     ``groups`` holds (feature rows, gold labels) per question; questions without a gold
     candidate teach nothing and are skipped. ``l2`` penalises the standardised weights.
 
-    >>> one = [1.0] + [0.0] * 16
-    >>> g = [([one, [0.0] * 17], [1.0, 0.0]), ([[0.0] * 17, one], [0.0, 1.0])]
+    >>> one = [1.0] + [0.0] * 17
+    >>> g = [([one, [0.0] * 18], [1.0, 0.0]), ([[0.0] * 18, one], [0.0, 1.0])]
     >>> bool(fit(g, 0.1).weights[0] > 0)
     True
     """

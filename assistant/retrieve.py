@@ -80,6 +80,27 @@ def _name_phrase(name: str) -> str:
     return " ".join(words)
 
 
+def field_labels(chunks: Sequence[Chunk]) -> dict[str, frozenset[str]]:
+    """Letter fields by id, with the words of their label: the title after its colon.
+
+    A question that uses a field's label ("welk kenmerk …", "the reference number" through the
+    lexicon) asks for that field, though its few words give BM25 and dense search little to go
+    on. A label with a stop word ("Uw kenmerk") never matches, as questions lose their stop words.
+
+    >>> ch = [Chunk("k", "d", "letter_meta", "Brief: kenmerk", 0, 1, "Kenmerk 1/2", "", ""),
+    ...       Chunk("u", "d", "letter_meta", "Brief: uw kenmerk", 0, 1, "Uw kenmerk", "", "")]
+    >>> {cid: sorted(label) for cid, label in field_labels(ch).items()}
+    {'k': ['kenmerk'], 'u': ['kenmerk', 'uw']}
+    """
+    out = {}
+    for c in chunks:
+        if c.kind == "letter_meta":
+            label = frozenset(tokenize(c.title.rsplit(":", 1)[-1], keep_stopwords=True))
+            if label:
+                out[c.id] = label
+    return out
+
+
 def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
     """Ids of chunks whose title (or speaker) the query names, longest match first.
 
@@ -240,6 +261,7 @@ class HybridRetriever:
         self.vocabulary = set(self.bm25.idf)
         self.dense_excluded = {c.id for c in self.chunks if not dense_ok(c)}
         self.skip = {c.id for c in self.chunks if is_low_value(c)}
+        self.field_labels = field_labels(self.chunks)
 
     def search(
         self,
@@ -320,6 +342,9 @@ class HybridRetriever:
         # BM25 is a sum over query terms: the asked words' scores are the ranker's
         # thesaurus-free signal, and the thesaurus words only add to them.
         asked, related = self._lexical_terms(query)
+        # The asked words (and their translations), not the thesaurus's related words: those
+        # tie "afzender" to "geadresseerde".
+        fields = {cid for cid, label in self.field_labels.items() if label <= asked.keys()}
         plain = self.bm25.array(asked)
         bm25 = plain + self.bm25.array(related) if related else plain
         lex_hits = self.bm25.best(bm25, self.candidates)
@@ -350,6 +375,7 @@ class HybridRetriever:
                 bm25_rank=lex_pos.get(cid),
                 title=cid in titles,
                 fused=fused[cid],
+                field_named=cid in fields,
             )
         if timings is not None:
             timings["dense"] = (t1 - t0) * 1000

@@ -45,16 +45,22 @@ def test_intent_interactions_only_for_ingredients() -> None:
 
 def test_fit_learns_which_feature_marks_the_gold_candidate() -> None:
     rng = np.random.default_rng(0)
-    groups = []
-    for _ in range(40):
-        rows = rng.normal(size=(6, N))
-        gold = int(rng.integers(6))
-        rows[gold, 2] += 2.0  # the gold candidate has the best BM25 share
-        groups.append((rows.tolist(), [float(i == gold) for i in range(6)]))
-    ranker = fit(groups, l2=0.1)
+
+    def groups(n: int) -> list[tuple[list[list[float]], list[float]]]:
+        out = []
+        for _ in range(n):
+            rows = rng.normal(size=(6, N))
+            gold = int(rng.integers(6))
+            rows[gold, 2] += 2.0  # the gold candidate has the best BM25 share, plus noise
+            out.append((rows.tolist(), [float(i == gold) for i in range(6)]))
+        return out
+
+    ranker = fit(groups(80), l2=0.1)
     assert int(np.argmax(ranker.weights)) == 2
-    hits = sum(int(np.argmax(ranker.scores(rows))) == gold.index(1.0) for rows, gold in groups)
-    assert hits >= 35
+    # On new groups: far above chance (1 in 6); the feature alone gets about 0.75.
+    fresh = groups(200)
+    hits = sum(int(np.argmax(ranker.scores(rows))) == gold.index(1.0) for rows, gold in fresh)
+    assert hits >= 120
 
 
 def test_questions_without_gold_teach_nothing() -> None:
@@ -100,7 +106,10 @@ def test_the_shipped_models_are_what_training_produces(assistant: Assistant) -> 
     adapter, ranker = train(plain, 1.0, cross_validate=False)
     stale = "is stale: run `python -m evals.train_ranker`"
     assert np.allclose(adapter.matrix, load_adapter().matrix, atol=1e-3), f"adapter.npz {stale}"
-    assert np.allclose(ranker.weights, load_ranker().weights, atol=1e-3), f"ranker.json {stale}"
+    # The ranker reads ranks of the adapted search: a near tie that flips between BLAS thread
+    # counts or encoder runtimes moves a weight by up to 1.4e-3 (measured); a retrain on other
+    # sets or features moves them by more than 0.05.
+    assert np.allclose(ranker.weights, load_ranker().weights, atol=5e-3), f"ranker.json {stale}"
 
 
 @pytest.mark.model
