@@ -32,7 +32,7 @@ from assistant.language import (
     strip_frame,
     wanted_kind,
 )
-from assistant.refusal import OFF_TOPIC, RefusalPolicy, refusal_features
+from assistant.refusal import OFF_TOPIC, RefusalPolicy, asked_office, refusal_features
 from assistant.rerank import load_ranker
 from assistant.retrieve import Closeness, HybridRetriever
 from assistant.thesaurus import Thesaurus
@@ -81,6 +81,25 @@ def put_first(passages: Sequence[Passage], chunk: Chunk, k: int) -> list[Passage
     first = found or Passage(chunk, passages[0].score if passages else 1.0)
     rest = [p for p in passages if p.chunk.id != chunk.id]
     return [replace(p, rank=i) for i, p in enumerate([first, *rest][:k], start=1)]
+
+
+def office_holder(question: str, passages: Sequence[Passage]) -> Chunk | None:
+    """For "wie is de X": the passage whose speaker holds office X (her role names it).
+
+    A passage that only mentions "de directeur-generaal" does not say who that is; the quote
+    whose speaker's role is "Directeur-generaal …" does.
+
+    >>> dg = Chunk("q", "d", "quote", "Citaat", 0, 1, "x", "", "", speaker="H. S.",
+    ...            role="Directeur-generaal Openbaar bestuur")
+    >>> who = Chunk("p", "d", "participants", "S", 0, 1, "en de directeur-generaal", "", "")
+    >>> office_holder("Wie is de directeur-generaal?", [Passage(who, 1.0), Passage(dg, 0.9)]).id
+    'q'
+    """
+    office = asked_office(question)
+    if not office:
+        return None
+    named = re.compile(rf"\b{re.escape(office)}\b")
+    return next((p.chunk for p in passages if named.search(fold(p.chunk.role))), None)
 
 
 class Assistant:
@@ -212,6 +231,9 @@ class Assistant:
         if boost:
             # The section the follow-up points at ("the next one") goes first.
             passages = put_first(passages, boost, self.settings.top_k)
+        holder = office_holder(question, passages)
+        if holder is not None:
+            passages = put_first(passages, holder, self.settings.top_k)
         if is_amount_question(question) and find_amount(question, passages) is None:
             # A count ("44 gemeenten") is found by its noun: look further down BM25's ranking.
             found = find_amount(question, self.retriever.lexical(query, 30), depth=30)

@@ -87,6 +87,16 @@ def office_named(question: str, vocabulary: AbstractSet[str]) -> bool | None:
     return any(_occurs(t, vocabulary) for t in wanted)
 
 
+def asked_office(question: str) -> str | None:
+    """The office X of a "wie is de X" question, folded; None for other questions.
+
+    >>> asked_office("Wie is de directeur-generaal?"), asked_office("Wat is Doen?")
+    ('directeur-generaal', None)
+    """
+    m = _WHO_IS.search(question)
+    return fold(m.group(1)) if m else None
+
+
 def _occurs(token: str, known: AbstractSet[str]) -> bool:
     """Whether a (stemmed) word occurs: itself, a derivation sharing all but its last few
     letters ("gespreksleider" ~ "gespreksleiding"), or a compound of two known words

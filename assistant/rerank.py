@@ -36,7 +36,7 @@ FEATURES = (
     "bm25_rr",  # 1 / (20 + BM25 rank)
     "related_share",  # part of the BM25 score that only thesaurus words brought
     "title",  # the question names the section or quotes a phrase of it
-    "field_named",  # a letter field whose label the question uses ("welk kenmerk …")
+    "field_named",  # a letter field whose title the question uses ("welk kenmerk heeft de brief")
     "not_dense",  # a chunk dense ranking does not judge (short letter fields)
     "rrf",  # the fused score / best fused score
     "apply_ingredient",  # an advice question and an ingredient
@@ -57,7 +57,7 @@ class Signals:
     bm25_rank: int | None
     title: bool
     fused: float
-    field_named: bool = False  # a letter field ("Kenmerk …") whose label the question uses
+    field_named: bool = False  # a letter field whose title words the question all uses
 
 
 def features(signals: Sequence[Signals], intent: str) -> list[list[float]]:

@@ -81,21 +81,23 @@ def _name_phrase(name: str) -> str:
 
 
 def field_labels(chunks: Sequence[Chunk]) -> dict[str, frozenset[str]]:
-    """Letter fields by id, with the words of their label: the title after its colon.
+    """Letter fields by id, with the words of their title ("Brief: kenmerk").
 
-    A question that uses a field's label ("welk kenmerk …", "the reference number" through the
-    lexicon) asks for that field, though its few words give BM25 and dense search little to go
-    on. A label with a stop word ("Uw kenmerk") never matches, as questions lose their stop words.
+    A question that uses all of them ("welk kenmerk heeft de brief", "the letter's reference
+    number" through the lexicon) asks for that field, though its few words give BM25 and dense
+    search little to go on. The letter's own word keeps "datum" from firing on "op welke datum
+    was de conferentie". A title with a stop word ("Uw kenmerk") never matches, as questions
+    lose their stop words.
 
     >>> ch = [Chunk("k", "d", "letter_meta", "Brief: kenmerk", 0, 1, "Kenmerk 1/2", "", ""),
     ...       Chunk("u", "d", "letter_meta", "Brief: uw kenmerk", 0, 1, "Uw kenmerk", "", "")]
     >>> {cid: sorted(label) for cid, label in field_labels(ch).items()}
-    {'k': ['kenmerk'], 'u': ['kenmerk', 'uw']}
+    {'k': ['brief', 'kenmerk'], 'u': ['brief', 'kenmerk', 'uw']}
     """
     out = {}
     for c in chunks:
         if c.kind == "letter_meta":
-            label = frozenset(tokenize(c.title.rsplit(":", 1)[-1], keep_stopwords=True))
+            label = frozenset(tokenize(c.title, keep_stopwords=True))
             if label:
                 out[c.id] = label
     return out

@@ -52,6 +52,10 @@ TRAIN = (
     "holdout14",
     "holdout15",
     "holdout16",
+    "holdout17",
+    "holdout18",
+    "holdout19",
+    "holdout20",
 )
 VALIDATE = ("holdout4", "holdout8", "holdout12")
 TEMPERATURE = 0.02  # the softmax of the adapter; 0.005–0.02 were alike in cross-validation

@@ -105,11 +105,18 @@ def test_the_shipped_models_are_what_training_produces(assistant: Assistant) -> 
     plain = Assistant.from_settings(settings, embedder=assistant.retriever.embedder)
     adapter, ranker = train(plain, 1.0, cross_validate=False)
     stale = "is stale: run `python -m evals.train_ranker`"
-    assert np.allclose(adapter.matrix, load_adapter().matrix, atol=1e-3), f"adapter.npz {stale}"
-    # The ranker reads ranks of the adapted search: a near tie that flips between BLAS thread
-    # counts or encoder runtimes moves a weight by up to 1.4e-3 (measured); a retrain on other
-    # sets or features moves them by more than 0.05.
-    assert np.allclose(ranker.weights, load_ranker().weights, atol=5e-3), f"ranker.json {stale}"
+    # Training is not bit-reproducible across machines: BLAS thread counts and the encoder
+    # runtime (this session's torch vs the onnx the files were made with, 3e-5 apart) move
+    # adapter entries by up to about 1e-3, and rank ties that flip move a ranker weight by up
+    # to 2e-3 (measured). A retrain on four more question sets moved 112k of the 147k adapter
+    # entries by more than 3e-3 (at most 0.056) and ranker weights by more than 0.05.
+    got, shipped = adapter.matrix, load_adapter().matrix
+    worst = float(np.abs(got - shipped).max())
+    assert np.allclose(got, shipped, atol=3e-3), f"adapter.npz {stale} (max diff {worst:.1e})"
+    worst = float(np.abs(ranker.weights - load_ranker().weights).max())
+    assert np.allclose(ranker.weights, load_ranker().weights, atol=5e-3), (
+        f"ranker.json {stale} (max diff {worst:.1e})"
+    )
 
 
 @pytest.mark.model
