@@ -107,7 +107,7 @@ def test_the_shipped_models_are_what_training_produces(assistant: Assistant) -> 
     stale = "is stale: run `python -m evals.train_ranker`"
     # Training is not bit-reproducible across machines: BLAS thread counts and the encoder
     # runtime (this session's torch vs the onnx the files were made with, 3e-5 apart) move
-    # adapter entries by up to about 1e-3, and rank ties that flip move a ranker weight by up
+    # adapter entries by a little over 1e-3, and rank ties that flip move a ranker weight by up
     # to 2e-3 (measured). A retrain on four more question sets moved 112k of the 147k adapter
     # entries by more than 3e-3 (at most 0.056) and ranker weights by more than 0.05.
     got, shipped = adapter.matrix, load_adapter().matrix
