@@ -55,6 +55,16 @@ _WHO_IS = re.compile(
 )
 
 
+def asked_office(question: str) -> str | None:
+    """The office X of a "wie is de X" question, folded; None for other questions.
+
+    >>> asked_office("Wie is de directeur-generaal?"), asked_office("Wat is Doen?")
+    ('directeur-generaal', None)
+    """
+    m = _WHO_IS.search(question)
+    return fold(m.group(1)) if m else None
+
+
 def office_named(question: str, vocabulary: AbstractSet[str]) -> bool | None:
     """For a "wie is de X" question: whether the document names the office X at all.
 
@@ -72,10 +82,9 @@ def office_named(question: str, vocabulary: AbstractSet[str]) -> bool | None:
     >>> office_named("Van wie is de uitspraak over lef?", {"commissaris"}) is None
     True
     """
-    m = _WHO_IS.search(question)
-    if not m or not vocabulary:
+    word = asked_office(question)
+    if word is None or not vocabulary:
         return None
-    word = fold(m.group(1))
     if detect_language(question) == "en":
         wanted = {t for e in expansions([word]) for t in tokenize(e)} | (
             set(tokenize(word)) & vocabulary  # a Dutch title inside English
@@ -85,16 +94,6 @@ def office_named(question: str, vocabulary: AbstractSet[str]) -> bool | None:
     else:
         wanted = set(tokenize(word))
     return any(_occurs(t, vocabulary) for t in wanted)
-
-
-def asked_office(question: str) -> str | None:
-    """The office X of a "wie is de X" question, folded; None for other questions.
-
-    >>> asked_office("Wie is de directeur-generaal?"), asked_office("Wat is Doen?")
-    ('directeur-generaal', None)
-    """
-    m = _WHO_IS.search(question)
-    return fold(m.group(1)) if m else None
 
 
 def _occurs(token: str, known: AbstractSet[str]) -> bool:
