@@ -13,9 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from assistant.adapter import load_adapter
-from assistant.bm25 import fold
-from assistant.compose import (
+from assistant.answering.compose import (
     compose_answer,
     compose_instruction_refusal,
     compose_overview,
@@ -23,21 +21,23 @@ from assistant.compose import (
     find_amount,
     is_amount_question,
 )
-from assistant.followup import resolve_followup
-from assistant.injection import split_instructions
-from assistant.language import (
+from assistant.conversation.followup import resolve_followup
+from assistant.policy.injection import split_instructions
+from assistant.policy.refusal import OFF_TOPIC, RefusalPolicy, asked_office, refusal_features
+from assistant.query.language import (
     asks_for_overview,
     detect_language,
     question_intent,
     strip_frame,
     wanted_kind,
 )
-from assistant.refusal import OFF_TOPIC, RefusalPolicy, asked_office, refusal_features
-from assistant.rerank import load_ranker
-from assistant.retrieve import Closeness, HybridRetriever
-from assistant.thesaurus import Thesaurus
-from assistant.thesaurus_nl import GROUPS as POLICY_GROUPS
-from ingest.embedder import Embedder, load_embedder, resolve_model
+from assistant.retrieval.adapter import load_adapter
+from assistant.retrieval.bm25 import fold
+from assistant.retrieval.rerank import load_ranker
+from assistant.retrieval.retrieve import Closeness, HybridRetriever
+from assistant.retrieval.thesaurus import Thesaurus
+from assistant.retrieval.thesaurus_nl import GROUPS as POLICY_GROUPS
+from ingest.embed.embedder import Embedder, load_embedder, resolve_model
 from ingest.pipeline import index_state
 from ingest.store import ChromaCatalog
 from recept.errors import IndexMissingError, IndexStaleError, InputError, LLMError
@@ -120,7 +120,7 @@ class Assistant:
         self.retriever = retriever
         self.documents = documents
         self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
-        self.llm = llm  # an assistant.llm.LLMEngine or None
+        self.llm = llm  # an assistant.llm.engine.LLMEngine or None
         self._corpus_folded = fold(" ".join(documents.values()))
         self.off_topic_vectors = retriever.embedder.embed_documents(list(OFF_TOPIC))
 
@@ -166,7 +166,7 @@ class Assistant:
         )
         llm = None
         if settings.engine != "extractive":
-            from assistant.llm import LLMEngine, make_chat_model
+            from assistant.llm.engine import LLMEngine, make_chat_model
 
             llm = LLMEngine(
                 make_chat_model(settings),
@@ -292,7 +292,7 @@ class Assistant:
             yield answer(draft.text, draft.citations, "extractive", notes=["overzicht"])
             return
         if intent == "motion":
-            from assistant.motion import draft_motion, motion_to_markdown
+            from assistant.answering.motion import draft_motion, motion_to_markdown
 
             motion = draft_motion(q, passages, self.retriever.chunks)
             # The letter's facts are looked up by section type, not by search: they join the
@@ -352,7 +352,7 @@ class Assistant:
         indieners: Sequence[str] = (),
         history: Sequence[Message] = (),
     ) -> Motion:
-        from assistant.motion import draft_motion
+        from assistant.answering.motion import draft_motion
 
         req = clean_question(request, self.settings.max_question_chars)
         _, passages = self.retrieve(req, history)

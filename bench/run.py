@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     os.environ.update(OFFLINE_ENV)  # before the lazy imports of models and Chroma below
     from evals.baselines import minilm_embedder
     from evals.cases import default_questions_path, load_cases
-    from ingest.embedder import load_embedder, resolve_model
+    from ingest.embed.embedder import load_embedder, resolve_model
     from recept.settings import Settings
 
     sizes = plan(args)

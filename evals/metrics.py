@@ -1,7 +1,7 @@
 """Eval metrics: pure functions over answer records and cases, no models involved.
 
 Matching text against gold phrases forgives whitespace, quote marks, markdown emphasis and
-case (see :func:`assistant.quotes.normalise`): a passage *hits* when it contains a gold phrase.
+case (see :func:`recept.quotes.normalise`): a passage *hits* when it contains a gold phrase.
 
 >>> texts = ["Over geld.", "Bouw aan  onderlinge relaties.", "Ken jezelf."]
 >>> first_hit(texts, ["onderlinge relaties"])
@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.quotes import normalise
 from evals.cases import EvalCase
 from evals.runner import EvalRecord
+from recept.quotes import normalise
 
 VerifyFn = Callable[[str], bool]
 KS = (1, 3, 5)

@@ -26,12 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant import adapter as adapt
 from assistant.api import Assistant
-from assistant.followup import resolve_followup
-from assistant.language import question_intent, strip_frame
-from assistant.rerank import DEFAULT_PATH, FEATURES, Group, LinearRanker, features, fit
-from assistant.retrieve import HybridRetriever
+from assistant.conversation.followup import resolve_followup
+from assistant.query.language import question_intent, strip_frame
+from assistant.retrieval import adapter as adapt
+from assistant.retrieval.rerank import DEFAULT_PATH, FEATURES, Group, LinearRanker, features, fit
+from assistant.retrieval.retrieve import HybridRetriever
 from evals.cases import load_cases
 from evals.metrics import contains_any
 from recept.settings import Settings

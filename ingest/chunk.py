@@ -17,8 +17,8 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from assistant.quotes import split_sentences
-from ingest.parse_recept import clean_inline
+from ingest.parse.recept import clean_inline
+from recept.quotes import split_sentences
 from recept.schema import KIND_LABELS_NL, Chunk, Section
 
 # Bump when chunk boundaries or embed texts change: the index is then rebuilt.

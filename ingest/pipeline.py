@@ -21,10 +21,10 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from ingest.chunk import CHUNKER_VERSION, chunk_sections
-from ingest.embedder import Embedder, load_embedder
+from ingest.embed.embedder import Embedder, load_embedder
 from ingest.loaders import MB, LoadedDocument, discover, load_document
-from ingest.parse_generic import parse_generic
-from ingest.parse_recept import looks_like_recipe, parse_recept
+from ingest.parse.generic import parse_generic
+from ingest.parse.recept import looks_like_recipe, parse_recept
 from ingest.store import ChromaCatalog
 from recept.errors import DocumentError, IngestLockedError, StoreError
 from recept.schema import Chunk, Section

@@ -15,7 +15,7 @@ os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 from conftest_model import e5_embedder, e5_model_dir  # noqa: E402  (session fixtures)
 
-from ingest.embedder import SentenceTransformerEmbedder  # noqa: E402
+from ingest.embed.st import SentenceTransformerEmbedder  # noqa: E402
 from recept.settings import Settings  # noqa: E402
 
 __all__ = ["e5_embedder", "e5_model_dir"]

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.e5build import MODEL_NAME, PASSAGE_PROMPT, QUERY_PROMPT, build_e5_small
-from ingest.embedder import SentenceTransformerEmbedder
-from ingest.onnx_embedder import OnnxEmbedder, export_onnx
+from ingest.embed.e5build import MODEL_NAME, PASSAGE_PROMPT, QUERY_PROMPT, build_e5_small
+from ingest.embed.onnx import OnnxEmbedder, export_onnx
+from ingest.embed.st import SentenceTransformerEmbedder
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.adapter import QueryAdapter, fit, load_adapter
 from assistant.api import Assistant
+from assistant.retrieval.adapter import QueryAdapter, fit, load_adapter
 from recept.errors import ConfigError
 
 

@@ -12,9 +12,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant.api import Assistant
-from assistant.llm import LLMEngine
-from assistant.quotes import find_verbatim
+from assistant.llm.engine import LLMEngine
 from recept.errors import InputError
+from recept.quotes import find_verbatim
 from recept.schema import Message
 
 pytestmark = pytest.mark.model
@@ -348,7 +348,7 @@ def test_llm_without_valid_citations_falls_back(assistant: Assistant) -> None:
 def test_motion_export(assistant: Assistant, tmp_path: Path) -> None:
     from docx import Document
 
-    from assistant.motion import motion_to_docx, motion_to_markdown
+    from assistant.answering.motion import motion_to_docx, motion_to_markdown
 
     m = assistant.draft_motion(
         "Stel een motie op over vroegtijdig betrekken van de raad", gemeente="Heiloo"

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from conftest import link_models
 from pypdf import PdfWriter
 
-from ingest.embedder import HashEmbedder, SentenceTransformerEmbedder
+from ingest.embed.embedder import HashEmbedder
+from ingest.embed.st import SentenceTransformerEmbedder
 from ingest.loaders import MB
 from ingest.pipeline import Ingestor
 from ingest.store import ChromaCatalog
@@ -242,7 +243,7 @@ def test_cli_ingest_lists_skipped_files_and_exits_non_zero(
 ) -> None:
     """In process (CliRunner) with the fake embedder: good files in, bad ones listed, exit 2."""
     import ingest.pipeline
-    from recept.cli import cli
+    from cli import cli
 
     docs = tmp_path / "docs"
     expected = bad_documents(docs)

@@ -23,7 +23,8 @@ import httpx
 import pytest
 from conftest import CORPUS
 
-from ingest.embedder import HashEmbedder, SentenceTransformerEmbedder
+from ingest.embed.embedder import HashEmbedder
+from ingest.embed.st import SentenceTransformerEmbedder
 from ingest.pipeline import Ingestor
 from ingest.store import ChromaCatalog
 from recept.errors import ReceptError, StoreError

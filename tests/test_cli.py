@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, PROJECT, link_models
 
-from recept.cli import cli
+from cli import cli
 from recept.settings import REGISTRY, Settings
 
 

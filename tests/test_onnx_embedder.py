@@ -16,11 +16,12 @@ from click.testing import CliRunner
 from conftest import CORPUS_FILE, PROJECT, link_models
 from conftest_model import e5_onnx_embedder_fixture  # noqa: F401  (session fixture)
 
-import ingest.embedder as embedder_mod
-import ingest.onnx_embedder as onnx_mod
-from ingest.e5build import MARKER
-from ingest.embedder import SentenceTransformerEmbedder, load_embedder
-from ingest.onnx_embedder import (
+import ingest.embed.embedder as embedder_mod
+import ingest.embed.onnx as onnx_mod
+import ingest.embed.st as st_mod
+from ingest.embed.e5build import MARKER
+from ingest.embed.embedder import load_embedder
+from ingest.embed.onnx import (
     ONNX_DATA,
     ONNX_DIR,
     ONNX_FILE,
@@ -30,6 +31,7 @@ from ingest.onnx_embedder import (
     export_onnx,
     is_exported,
 )
+from ingest.embed.st import SentenceTransformerEmbedder
 from recept.errors import ConfigError, ModelError
 from recept.settings import Settings
 
@@ -262,7 +264,7 @@ def test_a_real_export_into_a_fresh_folder(
     model = linked_copy(e5_model_dir, tmp_path / "model")
     # The session's torch model is that same folder, already loaded: saves seconds, and shows
     # the export leaves a model it borrows unchanged.
-    monkeypatch.setattr(embedder_mod, "_load_sentence_transformer", lambda p: e5_embedder.load())
+    monkeypatch.setattr(st_mod, "_load_sentence_transformer", lambda p: e5_embedder.load())
     before = e5_embedder.embed_documents(TEXTS[:4])
     path = export_onnx(model)
     assert e5_embedder.embed_documents(TEXTS[:4]) == before
@@ -299,7 +301,7 @@ def test_an_export_that_disagrees_with_torch_is_refused(
     # The test above makes a real export; this one skips the slow parts.
     monkeypatch.setattr(onnx_mod, "_torch_export", lambda st, tokenizer, path: None)
     monkeypatch.setattr(onnx_mod, "_externalise", externalise)
-    monkeypatch.setattr(embedder_mod, "_load_sentence_transformer", lambda p: e5_embedder.load())
+    monkeypatch.setattr(st_mod, "_load_sentence_transformer", lambda p: e5_embedder.load())
     monkeypatch.setattr(onnx_mod, "MAX_COSINE_DIFF", -1.0)  # any difference is too much
     with pytest.raises(ModelError, match="wijkt af van het torch-model.*RECEPT_ENCODER_RUNTIME"):
         export_onnx(model)
@@ -316,7 +318,7 @@ def test_a_question_only_process_never_imports_torch(
     link_models(data, e5_model_dir)
     script = (
         "import json, sys\n"
-        "from ingest.embedder import load_embedder\n"
+        "from ingest.embed.embedder import load_embedder\n"
         "from recept.settings import Settings\n"
         "e = load_embedder(Settings.load(), build=False)\n"
         "v = e.embed_query('Wat betekent ANNA?')\n"
@@ -345,8 +347,8 @@ def test_models_build_and_list_report_the_export(
     e5_onnx_embedder: OnnxEmbedder,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import recept.cli.models_cmd as models_cmd
-    from recept.cli import cli
+    import cli.models_cmd as models_cmd
+    from cli import cli
 
     runner = CliRunner()
     data = tmp_path / "data"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.parse_generic import find_headings, parse_generic
+from ingest.parse.generic import find_headings, parse_generic
 from recept.schema import Section
 
 # Building blocks that exercise headings, paragraphs, sentences and odd whitespace.

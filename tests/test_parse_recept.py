@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.chunk import chunk_sections
-from ingest.parse_recept import blocks, looks_like_recipe, parse_recept
+from ingest.parse.recept import blocks, looks_like_recipe, parse_recept
 from ingest.pipeline import parse_document
 
 SOURCE = CORPUS_FILE.read_text(encoding="utf-8")

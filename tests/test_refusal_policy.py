@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.refusal import Features, RefusalPolicy, refusal_features
+from assistant.policy.refusal import Features, RefusalPolicy, refusal_features
 from recept.schema import Chunk, Passage
 
 

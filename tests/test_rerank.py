@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.api import Assistant
-from assistant.rerank import (
+from assistant.retrieval.rerank import (
     DEFAULT_PATH,
     FEATURES,
     LinearRanker,
@@ -98,7 +98,7 @@ def test_the_shipped_model_loads_and_was_validated_on_a_set_it_never_saw() -> No
 @pytest.mark.model
 def test_the_shipped_models_are_what_training_produces(assistant: Assistant) -> None:
     """Both files are retrained (without cross-validation) and compared with what is shipped."""
-    from assistant.adapter import load_adapter
+    from assistant.retrieval.adapter import load_adapter
     from evals.train_ranker import train
 
     settings = replace(assistant.settings, reranker="rrf", query_adapter="off")

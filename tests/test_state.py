@@ -26,7 +26,8 @@ from click.testing import CliRunner
 from conftest import CORPUS, CORPUS_FILE, link_models
 from filelock import FileLock
 
-from ingest.embedder import HashEmbedder, SentenceTransformerEmbedder
+from ingest.embed.embedder import HashEmbedder
+from ingest.embed.st import SentenceTransformerEmbedder
 from ingest.loaders import MB
 from ingest.pipeline import Ingestor, index_state
 from ingest.store import ChromaCatalog
@@ -154,7 +155,7 @@ def test_index_from_another_model_is_stale_until_reingested(
 ) -> None:
     import ingest.pipeline
     from assistant.api import Assistant
-    from recept.cli import cli
+    from cli import cli
 
     settings = Settings.load()
     make_ingestor(settings, HashEmbedder(name="hash-64")).run([CORPUS], sync=True)
@@ -479,7 +480,7 @@ def test_cli_second_ingest_exits_1_or_waits_with_wait_flag(indexed_copy: Setting
         "import logging, sys; logging.basicConfig(level=logging.WARNING); "
         "logging.getLogger('filelock').setLevel(logging.DEBUG); "
         "sys.argv = ['recept', 'ingest', '--wait', '120']; "
-        "from recept.cli import main; main()"
+        "from cli import main; main()"
     )
     holder = LockHolder(lock_path)
     with holder:
@@ -555,7 +556,7 @@ def test_cli_second_ingest_reports_unchanged(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import ingest.pipeline
-    from recept.cli import cli
+    from cli import cli
 
     docs = write_docs(tmp_path / "docs")
     monkeypatch.setattr(ingest.pipeline, "load_embedder", lambda s: HashEmbedder())

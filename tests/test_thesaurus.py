@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 
 from assistant.api import Assistant
-from assistant.bm25 import tokenize
-from assistant.thesaurus import Thesaurus
-from assistant.thesaurus_nl import GROUPS
+from assistant.retrieval.bm25 import tokenize
+from assistant.retrieval.thesaurus import Thesaurus
+from assistant.retrieval.thesaurus_nl import GROUPS
 
 # Words that phrase a question rather than name its subject: in a group they would expand
 # nearly every question ("give me…", "I need…", "kun je helpen").

@@ -430,7 +430,7 @@ def test_motion_helpers() -> None:
 
 
 def test_serve_url_line() -> None:
-    from recept.cli.serve_cmd import display_url
+    from cli.serve_cmd import display_url
 
     assert display_url("127.0.0.1", 7860) == "http://127.0.0.1:7860"
 

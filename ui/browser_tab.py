@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.compose import display
+from assistant.answering.compose import display
 from recept.errors import ReceptError
 from recept.schema import Chunk
 from ui.render import esc, heading_is_title, highlight, kind_label, notice_html

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.bm25 import fold
+from assistant.retrieval.bm25 import fold
 
 _EN = set(
     [

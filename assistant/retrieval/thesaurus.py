@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
-from assistant.bm25 import tokenize
-from assistant.lexicon import split_compound
+from assistant.retrieval.bm25 import tokenize
+from assistant.retrieval.lexicon import split_compound
 
 
 class Thesaurus:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.cite import cite
+from assistant.answering.cite import cite
 from recept.errors import LLMError
 from recept.schema import Chunk, Citation, Passage
 

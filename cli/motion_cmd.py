@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from assistant.answering.motion import motion_to_docx, motion_to_markdown
 from assistant.api import Assistant
-from assistant.motion import motion_to_docx, motion_to_markdown
-from recept.cli import Context
+from cli import Context
 
 
 @click.command("motion")

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from cli import Context
 from ingest.pipeline import Ingestor
-from recept.cli import Context
 
 
 class _Bar:

@@ -44,8 +44,8 @@ import numpy as np
 import numpy.typing as npt
 from filelock import FileLock
 
-from ingest.e5build import MARKER as MODEL_MARKER
-from ingest.prompted import PromptedModel
+from ingest.embed.e5build import MARKER as MODEL_MARKER
+from ingest.embed.prompted import PromptedModel
 from recept.errors import ModelError
 
 if TYPE_CHECKING:
@@ -158,9 +158,9 @@ def export_onnx(model_dir: Path, *, force: bool = False) -> Path:
 
 
 def _export(model_dir: Path, folder: Path, key: dict[str, Any]) -> None:
-    from ingest.embedder import _load_sentence_transformer  # lazy: torch only for an export
+    from ingest.embed import st as torch_runtime  # lazy: torch only for an export
 
-    st = _load_sentence_transformer(model_dir)
+    st = torch_runtime._load_sentence_transformer(model_dir)
     max_len = int(st.max_seq_length or 512)
     tokenizer = _tokenizer_of(st)
     prompts = [str(p or "") for p in ((st.prompts or {}).get(k) for k in ("query", "passage"))]
@@ -396,7 +396,7 @@ class _OnnxModel:
 class OnnxEmbedder(PromptedModel):
     """The exported model under ``path/onnx`` on CPU with onnxruntime, loaded on first use.
 
-    Gives the same vectors as :class:`ingest.embedder.SentenceTransformerEmbedder` on the same
+    Gives the same vectors as :class:`ingest.embed.st.SentenceTransformerEmbedder` on the same
     folder (cosine ≥ 0.9999; in practice 1e-6), under the same name, so an index made with one
     runtime answers with the other. Imports neither torch nor sentence-transformers.
 

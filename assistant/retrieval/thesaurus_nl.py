@@ -1,6 +1,6 @@
 # ruff: noqa: E501  (one concept group per line reads better than wrapped strings)
 """General thesaurus of Dutch public-administration / intergovernmental-cooperation
-language (with English equivalents), for BM25 query expansion (see assistant.thesaurus).
+language (with English equivalents), for BM25 query expansion (see assistant.retrieval.thesaurus).
 
 Each string is one concept group: space-separated single lowercase words that a
 user might use for the same concept (or one that clearly implies the other in

@@ -14,13 +14,13 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.adapter import QueryAdapter
-from assistant.bm25 import BM25, fold, tokenize, with_parts
-from assistant.language import question_intent, strip_frame
-from assistant.lexicon import expand_query, split_compound
-from assistant.rerank import LinearRanker, Signals, features
-from assistant.thesaurus import Thesaurus
-from ingest.embedder import Embedder
+from assistant.query.language import question_intent, strip_frame
+from assistant.retrieval.adapter import QueryAdapter
+from assistant.retrieval.bm25 import BM25, fold, tokenize, with_parts
+from assistant.retrieval.lexicon import expand_query, split_compound
+from assistant.retrieval.rerank import LinearRanker, Signals, features
+from assistant.retrieval.thesaurus import Thesaurus
+from ingest.embed.embedder import Embedder
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
 

@@ -1,7 +1,7 @@
 """Prompts for the optional LLM engine, kept short because small local models read them.
 
 Messages are plain ``(role, content)`` pairs (role: "system" | "user" | "assistant"), so this
-module needs no LLM library; ``assistant.llm`` turns them into LangChain messages.
+module needs no LLM library; ``assistant.llm.engine`` turns them into LangChain messages.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.llm_parse import (
+from assistant.llm.parse import (
     NO_SOURCES,
     LLMDraft,
     parse_answer,
@@ -24,7 +24,7 @@ from assistant.llm_parse import (
     standalone_query,
     verified_draft,
 )
-from assistant.prompts import (
+from assistant.llm.prompts import (
     CONTEXT_CHARS,
     MAX_PASSAGES,
     PromptMessage,

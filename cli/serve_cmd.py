@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import click
 
-from recept.cli import Context
+from cli import Context
 from recept.errors import ConfigError
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 
-from assistant.bm25 import fold
+from assistant.retrieval.bm25 import fold
 
 # key (folded surface word) → Dutch words to add
 _TABLE: dict[str, str] = {

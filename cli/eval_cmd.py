@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
-from recept.cli import Context
+from cli import Context
 from recept.schema import Answer, Chunk, Message
 from recept.settings import Settings
 
@@ -141,7 +141,7 @@ def command(
         click.echo(f"Let op: gold-zin niet in het corpus: {msg}", err=True)
 
     def verify(quote: str) -> bool:
-        from assistant.quotes import is_verbatim
+        from recept.quotes import is_verbatim
 
         return any(is_verbatim(quote, s) for s in sources)
 

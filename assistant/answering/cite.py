@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.quotes import find_verbatim
+from recept.quotes import find_verbatim
 from recept.schema import Chunk, Citation
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from recept.cli import Context
+from cli import Context
 
 
 @click.command("settings")

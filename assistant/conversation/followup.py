@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.language import is_followup, navigation
+from assistant.query.language import is_followup, navigation
 from recept.schema import Chunk, Message
 
 

@@ -49,14 +49,14 @@ def cli(ctx: click.Context, data_dir: str | None) -> None:
 
 def _register() -> None:
     # Imported here so `recept --help` stays fast and a broken optional part cannot hide the rest.
-    from recept.cli import settings_cmd
+    from cli import settings_cmd
 
     cli.add_command(settings_cmd.settings)
     for name in ("models_cmd", "ingest_cmd", "ask_cmd", "motion_cmd", "eval_cmd", "serve_cmd"):
         try:
-            module = __import__(f"recept.cli.{name}", fromlist=["command"])
+            module = __import__(f"cli.{name}", fromlist=["command"])
         except ModuleNotFoundError as exc:
-            if exc.name == f"recept.cli.{name}":
+            if exc.name == f"cli.{name}":
                 continue
             raise
         cli.add_command(module.command)

@@ -1,7 +1,7 @@
 """The default answer engine: compose an answer from retrieved passages, no LLM.
 
 Everything between quote marks is cut from a retrieved chunk and passes through
-:func:`assistant.cite.cite`, so it is verbatim by construction and re-checked anyway.
+:func:`assistant.answering.cite.cite`, so it is verbatim by construction and re-checked anyway.
 The frame around the quotes is fixed text in the question's language.
 """
 
@@ -11,11 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assistant.bm25 import fold, tokenize
-from assistant.cite import cite
-from assistant.lexicon import expand_query, expansions
-from assistant.quotes import split_sentences
+from assistant.answering.cite import cite
+from assistant.retrieval.bm25 import fold, tokenize
+from assistant.retrieval.lexicon import expand_query, expansions
 from ingest.chunk import body_offset
+from recept.quotes import split_sentences
 from recept.schema import KIND_LABELS_NL, Chunk, Citation, Passage
 
 KIND_LABELS_EN = {

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from assistant.bm25 import fold, tokenize
-from assistant.compose import find_amount, is_amount_question
-from assistant.language import detect_language, question_intent
-from assistant.lexicon import expansions, split_compound
-from assistant.retrieve import title_matches
+from assistant.answering.compose import find_amount, is_amount_question
+from assistant.query.language import detect_language, question_intent
+from assistant.retrieval.bm25 import fold, tokenize
+from assistant.retrieval.lexicon import expansions, split_compound
+from assistant.retrieval.retrieve import title_matches
 from recept.schema import Passage
 
 

@@ -10,10 +10,10 @@ import time
 
 import click
 
-from ingest.e5build import build_e5_small
-from ingest.embedder import ModelSpec, known_models, resolve_model
-from ingest.onnx_embedder import export_onnx, is_exported
-from recept.cli import Context
+from cli import Context
+from ingest.embed.e5build import build_e5_small
+from ingest.embed.embedder import ModelSpec, known_models, resolve_model
+from ingest.embed.onnx import export_onnx, is_exported
 
 
 @click.group("models")
