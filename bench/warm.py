@@ -50,7 +50,7 @@ def ingest(settings: Any, embedder: Any, paths: Sequence[Path]) -> tuple[Any, fl
 
 def open_assistant(settings: Any, embedder: Any) -> tuple[Any, float]:
     """The assistant on ``settings``'s index and the seconds opening it took."""
-    from assistant.api import Assistant
+    from assistant import Assistant
 
     t0 = time.perf_counter()
     assistant = Assistant.from_settings(settings, embedder=embedder)

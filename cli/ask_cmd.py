@@ -6,9 +6,9 @@ import json
 
 import click
 
-from assistant.answering.compose import display
-from assistant.api import Assistant
+from assistant import Assistant
 from cli import Context
+from recept.quotes import display
 from recept.schema import KIND_LABELS_NL, Answer
 
 

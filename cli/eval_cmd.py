@@ -34,7 +34,7 @@ class EvalTarget(Protocol):
 
 
 def _load_assistant(settings: Settings, engine: str | None) -> EvalTarget:
-    from assistant.api import Assistant
+    from assistant import Assistant
 
     return Assistant.from_settings(settings, engine=engine)
 

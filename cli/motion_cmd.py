@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from assistant.answering.motion import motion_to_docx, motion_to_markdown
-from assistant.api import Assistant
+from assistant import Assistant, motion_to_docx, motion_to_markdown
 from cli import Context
 
 

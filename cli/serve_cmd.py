@@ -57,7 +57,7 @@ def command(obj: Context, host: str | None, port: int | None) -> None:
             raise ConfigError(f"Ongeldige poort: {port}.")
         settings = replace(settings, port=port)
 
-    from assistant.api import Assistant
+    from assistant import Assistant
     from ui.app import build_app, launch, parse_auth
 
     parse_auth(settings.auth)  # a bad RECEPT_AUTH or a busy port fails before the slow start

@@ -131,3 +131,18 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         if e > s:
             out.append((s + offset, e + offset))
     return out
+
+
+def display(text: str) -> str:
+    """A quote as shown inline: markdown emphasis removed, whitespace collapsed.
+
+    >>> display("**Hanneke  Schipper**\\n\\nDirecteur")
+    'Hanneke Schipper Directeur'
+    >>> display("georganiseerd door [Provincie Noord-Holland](#).")
+    'georganiseerd door Provincie Noord-Holland.'
+    """
+    text = _LINK.sub(r"\1", text)  # the link's words are the text; its target is markup
+    return " ".join(text.replace("**", "").replace("*", " ").split())
+
+
+_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")

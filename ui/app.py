@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.api import Assistant
+from assistant import Assistant
 from recept.errors import ConfigError, ReceptError
 from recept.schema import Chunk
 from recept.settings import Settings

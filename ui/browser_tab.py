@@ -13,8 +13,8 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answering.compose import display
 from recept.errors import ReceptError
+from recept.quotes import display
 from recept.schema import Chunk
 from ui.render import esc, heading_is_title, highlight, kind_label, notice_html
 

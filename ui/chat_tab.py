@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 from gradio.events import api as gr_api
 
-from assistant.api import Assistant, clean_question
+from assistant import Assistant, clean_question
 from recept.errors import InputError, ReceptError
 from recept.schema import Answer, Chunk, Message
 from ui.feedback import FeedbackLog, make_record

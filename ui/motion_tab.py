@@ -14,8 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.answering.motion import motion_to_docx, motion_to_markdown
-from assistant.api import Assistant
+from assistant import Assistant, motion_to_docx, motion_to_markdown
 from recept.errors import InputError, ReceptError
 from recept.schema import Chunk, Motion
 from ui.render import answer_markdown, chunk_index, notice_html, source_cards

@@ -15,7 +15,7 @@ from assistant.answering.cite import cite
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expand_query, expansions
 from ingest.chunk import body_offset
-from recept.quotes import split_sentences
+from recept.quotes import display, split_sentences
 from recept.schema import KIND_LABELS_NL, Chunk, Citation, Passage
 
 KIND_LABELS_EN = {
@@ -57,21 +57,6 @@ class _Cites:
             return ""
         self.items.append(c2)
         return f"[{c2.n}]"
-
-
-def display(text: str) -> str:
-    """A quote as shown inline: markdown emphasis removed, whitespace collapsed.
-
-    >>> display("**Hanneke  Schipper**\\n\\nDirecteur")
-    'Hanneke Schipper Directeur'
-    >>> display("georganiseerd door [Provincie Noord-Holland](#).")
-    'georganiseerd door Provincie Noord-Holland.'
-    """
-    text = _LINK.sub(r"\1", text)  # the link's words are the text; its target is markup
-    return " ".join(text.replace("**", "").replace("*", " ").split())
-
-
-_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
 
 
 def body_sentences(chunk: Chunk) -> list[str]:

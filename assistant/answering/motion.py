@@ -10,7 +10,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.answering.compose import _Cites, best_sentences, body_sentences, display, quote_parts
+from assistant.answering.compose import _Cites, best_sentences, body_sentences, quote_parts
+from recept.quotes import display
 from recept.schema import Chunk, Motion, MotionClause, Passage
 
 _REQUEST_PREFIX = re.compile(
