@@ -36,7 +36,7 @@ from evals.cases import load_cases
 from evals.metrics import contains_any
 from recept.settings import Settings
 
-EVALS = Path(__file__).resolve().parent
+EVALS = Path(__file__).resolve().parent / "sets"
 TRAIN = (
     "golden",
     "holdout",
