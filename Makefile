@@ -53,6 +53,9 @@ test: install install-llm browser models ingest
 	$(BIN)/mypy
 	$(BIN)/pytest -q -x --durations=15
 	$(BIN)/recept eval --gate --report data/eval-report
+	# … and on a set never trained on (the honest check; see evals/sets/index.json).
+	$(BIN)/recept eval --gate --questions evals/sets/holdout8.jsonl \
+	  --thresholds evals/thresholds-never-trained.json --report data/eval-report/holdout8
 
 # Every question set, one report each (the blind sets are measured, never gated or tuned on).
 # Sets for the recipe run on the recipe's index; sets for two documents (and the recipe's

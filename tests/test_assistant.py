@@ -52,7 +52,7 @@ def test_every_citation_is_verbatim_over_many_questions(assistant: Assistant) ->
     for question, history in qs:
         answer = assistant.ask(question, history)
         assert_citations_verbatim(assistant, answer)
-        if answer.refused:
+        if answer.answerability == "decline":  # a partial answer quotes what there is
             assert not answer.citations
         assert "pizza" not in answer.text.lower() or answer.refused
 
@@ -189,7 +189,7 @@ def test_letter_summary_quotes_each_paragraph_and_topic_questions_are_no_overvie
 def test_the_verb_doen_is_not_the_ingredient_doen(assistant: Assistant) -> None:
     # The verb gives the ingredient no title match (dense ranking may still like it).
     question = "Wat kunnen gemeenten zelf doen?"
-    retriever = assistant.retriever
+    retriever = assistant.retriever.neutral  # every document, no learned parts
     found = retriever.signals(question, retriever.embedder.embed_query(question))
     assert not any(s.title for cid, s in found.items() if retriever.by_id[cid].title == "Doen")
     named = assistant.ask("Hoe pas ik 'Doen' toe in de regio?")

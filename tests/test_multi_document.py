@@ -35,7 +35,10 @@ def both(
     link_models(data, e5_model_dir)
     settings = Settings.load(env={}, overrides={"data_dir": str(data), "corpus_dir": str(CORPUS)})
     Ingestor(
-        ChromaCatalog.from_settings(settings), e5_embedder, lock_path=data / "ingest.lock"
+        ChromaCatalog.from_settings(settings),
+        e5_embedder,
+        lock_path=data / "ingest.lock",
+        max_bytes=10 * 1024 * 1024,
     ).run([CORPUS, LETTER], sync=True)
     yield Assistant.from_settings(settings, embedder=e5_embedder)
 

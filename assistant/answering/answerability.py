@@ -16,6 +16,8 @@ not answer a question about the date of the elections.
 ('date', '')
 >>> asked_kind("Wanneer moet je de raad erbij halen?")
 ''
+>>> asked_kind("How would it work when we redesign our procurement?")
+''
 
 >>> gives_kind("date", "Op 26 oktober 2022 vond de conferentie plaats.")
 True
@@ -42,7 +44,10 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             # "wanneer moet je …" / "when should we …" asks for a moment in a process
             # ("zo vroeg mogelijk"), not for a date: not with a modal verb.
-            r"\b(?:(?:sinds |tot |per )?wanneer|when|since when|until when)\b"
+            # Only as an interrogative: where a clause starts ("en wanneer …?"), not as the
+            # conjunction ("how would it work when we redesign …").
+            r"(?:^|[,;:?!.(]\s*|\b(?:en|and|maar|but|or|of)\s+)"
+            r"(?:(?:sinds |tot |per )?wanneer|when|since when|until when)\b"
             r"(?!\s+(?:moet|moeten|moest|kan|kun|kunnen|mag|mogen|zou|zouden|zal|zullen|"
             r"should|must|can|could|would|shall|do|does|is it|are)\b)|"
             r"\b(?:op welke (?:datum|dag)|welke datum|in welk jaar|(?:on )?what date|"
