@@ -21,7 +21,9 @@ from assistant.answering.compose import (
     find_amount,
     is_amount_question,
 )
-from assistant.conversation.followup import resolve_followup
+from assistant.conversation.references import resolve
+from assistant.conversation.rework import rework
+from assistant.conversation.state import classify_turn
 from assistant.policy.injection import split_instructions
 from assistant.policy.refusal import OFF_TOPIC, RefusalPolicy, asked_office, refusal_features
 from assistant.query.language import (
@@ -216,7 +218,8 @@ class Assistant:
         self, question: str, history: Sequence[Message], timings: dict[str, float] | None
     ) -> tuple[str, list[float], list[Passage], Closeness]:
         """(search query, its vector, the passages, how close it came to any passage)."""
-        query, boost = resolve_followup(question, history, self.retriever.chunks)
+        resolved = resolve(question, history, self.retriever.chunks)
+        query, boost = resolved.query, resolved.focus
         t0 = time.perf_counter()
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
         if timings is not None:
@@ -250,11 +253,35 @@ class Assistant:
 
     def ask_stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Answer]:
         """Yields growing snapshots of the answer; the last one is final."""
+        yield from self._turn(question, history)
+
+    def _turn(
+        self,
+        question: str,
+        history: Sequence[Message],
+        language: str = "",
+        use_llm: bool = True,
+    ) -> Iterator[Answer]:
+        """``ask_stream``, optionally in a given language and without the LLM (to re-derive
+        an earlier answer)."""
         t0 = time.perf_counter()
         asked = clean_question(question, self.settings.max_question_chars)
-        # Instructions to the assistant carry no meaning for the document: cut them out.
-        q, instructed = split_instructions(asked)
-        lang = detect_language(q or asked)
+        # A request about the previous answer ("say that in English") is no instruction.
+        turn = classify_turn(asked, history)
+        instructed = False
+        if turn.kind != "transform":
+            # Instructions to the assistant carry no meaning for the document: cut them out.
+            q, instructed = split_instructions(asked)
+            if instructed and q:
+                turn = classify_turn(q, history)
+        if turn.kind == "transform":
+            chunks = self.retriever.chunks
+            yield rework(asked, turn, history, self._rederive, chunks, language=language,
+                         instructed=instructed)  # fmt: skip
+            return
+        if not instructed:
+            q = turn.question
+        lang = language or turn.language or detect_language(q or asked)
         if instructed and not q:
             draft = compose_instruction_refusal(lang)
             yield Answer(
@@ -316,7 +343,9 @@ class Assistant:
             dense_top=near.plain,
             adapted=near.adapted,
         )
-        if not passages or self.refusal.refuse(feats):
+        # A turn that points at one section ("de tweede spreker") is answered by that section.
+        pointed = resolve(q, history, self.retriever.chunks).focus is not None
+        if not passages or (not pointed and self.refusal.refuse(feats)):
             # Suggest the nearest ingredients, even when none made the top passages.
             nearest = [c for c, _ in self.retriever.store.query(qvec, 40)]
             sugg = [
@@ -329,7 +358,7 @@ class Assistant:
                          suggestions=refusal.suggestions, notes=[reasons, str(feats)])  # fmt: skip
             return
         notes: list[str] = []
-        if self.llm is not None:
+        if self.llm is not None and use_llm:
             try:
                 for snap in self.llm.stream(q, passages, history, lang):
                     yield answer(
@@ -341,6 +370,14 @@ class Assistant:
         draft = compose_answer(q, lang, intent, passages, corpus_folded=self._corpus_folded)
         timings["compose"] = (time.perf_counter() - t1) * 1000
         yield answer(draft.text, draft.citations, "extractive", notes=notes + draft.notes)
+
+    def _rederive(self, question: str, history: Sequence[Message], language: str) -> Answer:
+        """An earlier turn's answer again, extractive (for a transform request)."""
+        final: Answer | None = None
+        for final in self._turn(question, history, language, use_llm=False):  # noqa: B007
+            pass
+        assert final is not None
+        return final
 
     # --- motions ------------------------------------------------------------------------
 
