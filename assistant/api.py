@@ -343,8 +343,8 @@ class Assistant:
             dense_top=near.plain,
             adapted=near.adapted,
         )
-        # A turn that points at one section ("de tweede spreker") is answered by that section.
-        pointed = resolve(q, history, self.retriever.chunks).focus is not None
+        # A turn that names a section by position ("de tweede spreker") is answered by it.
+        pointed = resolve(q, history, self.retriever.chunks).by_position
         if not passages or (not pointed and self.refusal.refuse(feats)):
             # Suggest the nearest ingredients, even when none made the top passages.
             nearest = [c for c, _ in self.retriever.store.query(qvec, 40)]

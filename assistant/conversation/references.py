@@ -133,6 +133,7 @@ class Resolution:
     focus: Chunk | None  # the one section the turn points at, put first
     turn: str  # "new" or "followup"
     reading: Reading
+    by_position: bool = False  # the focus is named by position ("de volgende", "de tweede")
 
 
 def resolve(question: str, history: Sequence[Message], chunks: Sequence[Chunk]) -> Resolution:
@@ -149,13 +150,13 @@ def resolve(question: str, history: Sequence[Message], chunks: Sequence[Chunk]) 
         target = section_at(chunks, reading.kind, reading.ordinal, doc)
         if target is not None:
             turn = "followup" if history and reading.leans_back else "new"
-            return Resolution(f"{question} {_label(target)}", target, turn, reading)
+            return Resolution(f"{question} {_label(target)}", target, turn, reading, True)
     if not history or reading.self_contained:
         return Resolution(question, None, "new", reading)
     if reading.step and mentioned:
         target = neighbour(chunks, mentioned[0], reading.step, reading.kind)
         if target is not None:
-            return Resolution(f"{question} {_label(target)}", target, "followup", reading)
+            return Resolution(f"{question} {_label(target)}", target, "followup", reading, True)
     focus = None
     quote = next((c for c in mentioned if c.kind == "quote"), None)
     if quote is not None and (reading.person or question_intent(question) == "quote"):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from assistant.conversation.transforms import Request, recognise
 from assistant.conversation.words import Words, words
+from assistant.policy.injection import split_instructions
 from assistant.query.language import strip_frame
 from assistant.retrieval.bm25 import fold
 from recept.schema import Message
@@ -322,10 +323,18 @@ def classify_turn(question: str, history: Sequence[Message]) -> Turn:
     if request is not None:
         rest = read_turn(request.rest)
         # Nothing of its own left: not even a content word the instruction filter should see.
-        if not rest.content and rest.ordinal is None and (has_answer or request.op != "motion"):
+        bare = not rest.content and rest.ordinal is None
+        # "Kun je daar een motie van maken voor onze raad?": a motion on what "daar" points at;
+        # its other words only qualify it, unless they instruct the assistant.
+        motion_of_that = (
+            request.op == "motion"
+            and bool(rest.references)
+            and not split_instructions(request.rest)[1]
+        )
+        if (bare or motion_of_that) and (has_answer or request.op != "motion"):
             return Turn("transform", question, request.language, request.op, rest)
-        if request.op == "language" and rest.self_contained:
-            question = request.rest  # a new question that asks for its answer language
+        if request.op == "language" and request.rest:
+            question = request.rest  # a question that asks for its answer language
     reading = read_turn(question)
     kind = "followup" if history and reading.leans_back else "new"
     return Turn(kind, question, request.language if request else "", "", reading)
