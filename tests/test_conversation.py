@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 import pytest
 
 from assistant.conversation.references import (
@@ -275,3 +278,32 @@ def test_a_followup_may_ask_for_its_answer_language() -> None:
     turn = classify_turn("Wat betekent dat voor kleine dorpen, in het Engels?", HISTORY)
     assert (turn.kind, turn.language) == ("followup", "en")
     assert "Engels" not in turn.question
+
+
+def test_rework_rederives_the_previous_turn_with_its_own_history() -> None:
+    from assistant.conversation.rework import rework
+
+    calls: list[tuple[str, int, str]] = []
+
+    def rederive(question: str, history: Sequence[Message], language: str) -> Answer:
+        calls.append((question, len(history), language))
+        return _answer() if language != "en" else replace(_answer(), language="en")
+
+    history = turns(("Wat is Moed?", "**Moed** …"), ("Wat zei Ria Bos?", "Het citaat is van …"))
+    english = rework("In English please", classify_turn("In English please", history), history,
+                     rederive, CHUNKS)  # fmt: skip
+    assert calls == [("Wat zei Ria Bos?", 2, "en")]
+    assert english.language == "en" and english.question == "In English please"
+    assert [c.quote for c in english.citations] == [c.quote for c in _answer().citations]
+
+    calls.clear()
+    rework("Vertaal dat", classify_turn("Vertaal dat", history), history, rederive, CHUNKS)
+    assert calls == [("Wat zei Ria Bos?", 2, ""), ("Wat zei Ria Bos?", 2, "en")]  # nl -> en
+
+    calls.clear()
+    rework("Maak er een motie van", classify_turn("Maak er een motie van", history), history,
+           rederive, CHUNKS)  # fmt: skip
+    assert calls == [("Stel een motie op over Ria Bos", 0, "")]
+
+    nothing = rework("korter", classify_turn("korter", []), [], rederive, CHUNKS)
+    assert nothing.refused and nothing.citations == []

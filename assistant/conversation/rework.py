@@ -10,6 +10,7 @@ quote of a passage the reworked answer carries.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -41,7 +42,7 @@ def rework(
     notes = [f"omzetting: {turn.transform}"]
     if instructed:
         notes.insert(0, "instructies in de vraag genegeerd")
-    if not prev_q:
+    if not prev_q.strip() or not re.search(r"\w", prev_q):  # nothing answerable was asked
         lang = lang or detect_language(asked)
         return Answer(
             question=asked,
