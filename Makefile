@@ -55,10 +55,20 @@ test: install install-llm browser models ingest
 	$(BIN)/recept eval --gate --report data/eval-report
 
 # Every question set, one report each (the blind sets are measured, never gated or tuned on).
+# Sets for the recipe run on the recipe's index; sets for two documents (and the recipe's
+# never-trained sets again) on an index of the recipe plus corpus-extra/ in data/multi.
+RECIPE_SETS := $(shell $(PY) -c "import json; print(' '.join(s['name'] for s in json.load(open('evals/sets/index.json'))['sets'] if s['corpus'] == 'recipe'))")
+MULTI_SETS := $(shell $(PY) -c "import json; print(' '.join(s['name'] for s in json.load(open('evals/sets/index.json'))['sets'] if s['corpus'] != 'recipe' or s['status'] == 'never-trained'))")
 eval-all: install models ingest
-	set -o pipefail; for f in evals/golden.jsonl evals/holdout*.jsonl; do \
-	  echo "== $$f"; $(BIN)/recept eval --questions $$f --report data/eval-report/$$(basename $$f .jsonl) \
-	    2>&1 | sed -n '/^Vragen/,/^Latentie/p' || exit 1; \
+	mkdir -p data/multi && ln -sfn ../models data/multi/models
+	$(BIN)/recept --data-dir data/multi ingest corpus corpus-extra/raadsinformatiebrief-duinwaarde.md
+	set -o pipefail; for s in $(RECIPE_SETS); do \
+	  echo "== $$s (recept)"; $(BIN)/recept eval --questions evals/sets/$$s.jsonl --report data/eval-report/$$s \
+	    2>&1 | sed -n '/^Vragen/,/^$$/p' || exit 1; \
+	done
+	set -o pipefail; for s in $(MULTI_SETS); do \
+	  echo "== $$s (recept + duinwaarde)"; $(BIN)/recept --data-dir data/multi eval --questions evals/sets/$$s.jsonl \
+	    --report data/eval-report/multi-$$s 2>&1 | sed -n '/^Vragen/,/^$$/p' || exit 1; \
 	done
 
 bench: install models

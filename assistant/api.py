@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
+from assistant.answering.answerability import missing_kind, partial_lead
 from assistant.answering.compose import (
     compose_answer,
     compose_instruction_refusal,
@@ -37,6 +39,7 @@ from assistant.retrieval.adapter import load_adapter
 from assistant.retrieval.bm25 import fold
 from assistant.retrieval.rerank import load_ranker
 from assistant.retrieval.retrieve import Closeness, HybridRetriever
+from assistant.retrieval.route import DocumentView, RoutedRetriever
 from assistant.retrieval.thesaurus import Thesaurus
 from assistant.retrieval.thesaurus_nl import GROUPS as POLICY_GROUPS
 from ingest.embed.embedder import Embedder, load_embedder, resolve_model
@@ -70,6 +73,46 @@ def clean_question(question: str, max_chars: int) -> str:
     if not re.search(r"\w", text):
         raise InputError("De vraag bevat geen woorden. Stel een vraag in gewone tekst.")
     return text
+
+
+TOPIC_KINDS = ("ingredient", "section")  # sections worth suggesting when a question is declined
+
+
+def routed_retriever(
+    settings: Settings,
+    store: Any,
+    embedder: Embedder,
+    chunks: Sequence[Chunk],
+    manifest: dict[str, Any],
+) -> RoutedRetriever:
+    """One retriever per document, each with the learned parts made for that document.
+
+    The shipped adapter and reranker were fitted on one document: they go to the document
+    whose sha256 they were trained on (and only with the model they were trained with);
+    every other document is searched by reciprocal rank fusion alone.
+    """
+    thesaurus = Thesaurus(POLICY_GROUPS)
+    docs_meta: dict[str, Any] = manifest.get("documents", {})
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    adapter = load_adapter() if settings.query_adapter == "auto" else None
+    ranker = load_ranker() if settings.reranker == "learned" else None
+    per_document: dict[str, HybridRetriever] = {}
+    for doc_id, doc_chunks in by_doc.items():
+        sha = str(docs_meta.get(doc_id, {}).get("sha256", ""))
+        learned = adapter is not None and adapter.matches([sha], manifest.get("model", ""))
+        view = store if len(by_doc) == 1 else DocumentView(store, doc_id, len(doc_chunks))
+        per_document[doc_id] = HybridRetriever(
+            view,
+            embedder,
+            doc_chunks,
+            thesaurus=thesaurus,
+            ranker=ranker if learned or adapter is None else None,
+            adapter=adapter if learned else None,
+        )
+    neutral = HybridRetriever(store, embedder, chunks, thesaurus=thesaurus)
+    return RoutedRetriever(store, embedder, per_document, neutral)
 
 
 def put_first(passages: Sequence[Passage], chunk: Chunk, k: int) -> list[Passage]:
@@ -110,7 +153,7 @@ class Assistant:
     def __init__(
         self,
         settings: Settings,
-        retriever: HybridRetriever,
+        retriever: RoutedRetriever,
         documents: dict[str, str],
         *,
         refusal: RefusalPolicy | None = None,
@@ -151,21 +194,7 @@ class Assistant:
             )
         store = catalog.open(active.name)
         chunks = store.all_chunks()
-        ranker = load_ranker() if settings.reranker == "learned" else None
-        adapter = None
-        if settings.query_adapter == "auto":
-            docs = [d.get("sha256", "") for d in active.manifest.get("documents", {}).values()]
-            adapter = load_adapter()
-            if not adapter.matches(docs, model_name):
-                adapter = None  # trained for another corpus: it would pull towards its passages
-        retriever = HybridRetriever(
-            store,
-            embedder,
-            chunks,
-            thesaurus=Thesaurus(POLICY_GROUPS),
-            ranker=ranker,
-            adapter=adapter,
-        )
+        retriever = routed_retriever(settings, store, embedder, chunks, active.manifest)
         llm = None
         if settings.engine != "extractive":
             from assistant.llm.engine import LLMEngine, make_chat_model
@@ -179,6 +208,22 @@ class Assistant:
         return cls(settings, retriever, documents, llm=llm, manifest=active.manifest)
 
     # --- reading the corpus -------------------------------------------------------------
+
+    def title(self, doc_id: str) -> str:
+        """A document's title for people: from the index manifest, else from its text."""
+        meta = self.manifest.get("documents", {}).get(doc_id, {})
+        return str(meta.get("title") or doc_id)
+
+    def _check_documents(self, documents: Collection[str] | None) -> Collection[str] | None:
+        if documents is None:
+            return None
+        unknown = [d for d in documents if d not in self.documents]
+        if unknown or not documents:
+            known = ", ".join(sorted(self.documents))
+            raise InputError(
+                f"Onbekend document: {', '.join(unknown) or '(geen gekozen)'}. Kies uit: {known}."
+            )
+        return set(documents)
 
     def document_text(self, doc_id: str) -> str:
         return self.documents[doc_id]
@@ -198,9 +243,10 @@ class Assistant:
         question: str,
         history: Sequence[Message] = (),
         timings: dict[str, float] | None = None,
+        documents: Collection[str] | None = None,
     ) -> tuple[str, list[Passage]]:
         """(search query, ranked passages) for a question in its conversation."""
-        query, _, passages, _ = self._search(question, history, timings)
+        query, _, passages, _, _ = self._search(question, history, timings, documents)
         return query, passages
 
     def _overview_chunks(self, letter: bool = False) -> list[Chunk]:
@@ -215,9 +261,14 @@ class Assistant:
         return sorted(chunks, key=lambda c: (c.doc_id, c.start))
 
     def _search(
-        self, question: str, history: Sequence[Message], timings: dict[str, float] | None
-    ) -> tuple[str, list[float], list[Passage], Closeness]:
-        """(search query, its vector, the passages, how close it came to any passage)."""
+        self,
+        question: str,
+        history: Sequence[Message],
+        timings: dict[str, float] | None,
+        documents: Collection[str] | None = None,
+    ) -> tuple[str, list[float], list[Passage], Closeness, str]:
+        """(search query, its vector, the passages, how close it came to any passage, and the
+        document that holds most of the evidence)."""
         resolved = resolve(question, history, self.retriever.chunks)
         query, boost = resolved.query, resolved.focus
         t0 = time.perf_counter()
@@ -227,7 +278,9 @@ class Assistant:
         kind = wanted_kind(question)
         # "Welk ingrediënt …" / "which quote …" wants that kind even when others rank higher.
         depth = self.settings.top_k * (4 if kind else 1)
-        passages, near = self.retriever.search_detailed(query, depth, timings, qvec=qvec)
+        passages, near, lead = self.retriever.search_detailed(
+            query, depth, timings, qvec=qvec, documents=documents
+        )
         if kind:
             passages = sorted(passages, key=lambda p: p.chunk.kind != kind)
         passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
@@ -242,23 +295,36 @@ class Assistant:
             found = find_amount(question, self.retriever.lexical(query, 30), depth=30)
             if found is not None:
                 passages = put_first(passages, found[0], self.settings.top_k)
-        return query, qvec, passages, near
+        return query, qvec, passages, near, lead
 
-    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        documents: Collection[str] | None = None,
+    ) -> Answer:
+        """Answer ``question`` in its conversation; ``documents`` limits the search to those
+        document ids (None: all)."""
         answer: Answer | None = None
-        for snapshot in self.ask_stream(question, history):
+        for snapshot in self.ask_stream(question, history, documents):
             answer = snapshot
         assert answer is not None
         return answer
 
-    def ask_stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Answer]:
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        documents: Collection[str] | None = None,
+    ) -> Iterator[Answer]:
         """Yields growing snapshots of the answer; the last one is final."""
-        yield from self._turn(question, history)
+        yield from self._turn(question, history, documents)
 
     def _turn(
         self,
         question: str,
         history: Sequence[Message],
+        documents: Collection[str] | None = None,
         language: str = "",
         use_llm: bool = True,
     ) -> Iterator[Answer]:
@@ -266,6 +332,7 @@ class Assistant:
         an earlier answer)."""
         t0 = time.perf_counter()
         asked = clean_question(question, self.settings.max_question_chars)
+        documents = self._check_documents(documents)
         # A request about the previous answer ("say that in English") is no instruction.
         turn = classify_turn(asked, history)
         instructed = False
@@ -275,9 +342,9 @@ class Assistant:
             if instructed and q:
                 turn = classify_turn(q, history)
         if turn.kind == "transform":
-            chunks = self.retriever.chunks
-            yield rework(asked, turn, history, self._rederive, chunks, language=language,
-                         instructed=instructed)  # fmt: skip
+            rederive = partial(self._rederive, documents=documents)
+            yield rework(asked, turn, history, rederive, self.retriever.chunks,
+                         language=language, instructed=instructed)  # fmt: skip
             return
         if not instructed:
             q = turn.question
@@ -292,7 +359,7 @@ class Assistant:
             return
         intent = question_intent(q)
         timings: dict[str, float] = {}
-        query, qvec, passages, near = self._search(q, history, timings)
+        query, qvec, passages, near, lead_doc = self._search(q, history, timings, documents)
         t1 = time.perf_counter()
         timings["retrieve"] = (t1 - t0) * 1000
 
@@ -337,7 +404,9 @@ class Assistant:
             q,
             passages,
             qvec,
-            self.off_topic_vectors,
+            # The off-topic descriptions were written for the document with learned parts:
+            # budgets and office holders are off topic there, not in a council letter.
+            self.off_topic_vectors if self.retriever.has_learned_parts(lead_doc) else [],
             self.retriever.vocabulary,
             self._corpus_folded,
             dense_top=near.plain,
@@ -346,35 +415,57 @@ class Assistant:
         # A turn that names a section by position ("de tweede spreker") is answered by it.
         pointed = resolve(q, history, self.retriever.chunks).by_position
         if not passages or (not pointed and self.refusal.refuse(feats)):
-            # Suggest the nearest ingredients, even when none made the top passages.
+            # Suggest the nearest topics (a recipe's ingredients, a letter's chapters), even
+            # when none made the top passages.
             nearest = [c for c, _ in self.retriever.store.query(qvec, 40)]
             sugg = [
-                c.title for c in [p.chunk for p in passages] + nearest if c.kind == "ingredient"
+                c.title
+                for c in [p.chunk for p in passages] + nearest
+                if c.kind in TOPIC_KINDS
+                and c.title
+                and (documents is None or c.doc_id in documents)
             ]
             sugg = list(dict.fromkeys(sugg))[:3]
-            refusal = compose_refusal(lang, sugg)
+            searched = [d for d in self.retriever.documents if documents is None or d in documents]
+            refusal = compose_refusal(lang, sugg, [self.title(d) for d in searched])
             reasons = "weigering: " + "; ".join(self.refusal.reasons(feats))
             yield answer(refusal.text, [], "extractive", refused=True,
                          suggestions=refusal.suggestions, notes=[reasons, str(feats)])  # fmt: skip
             return
         notes: list[str] = []
+        # On topic, but the kind of value asked for (a date, an amount) is not in what was
+        # found: say so first, then what the documents do say (answerability "partial").
+        missing = missing_kind(q, passages, self.retriever.vocabulary)
+        prefix = partial_lead(missing, lang) + "\n\n" if missing else ""
+        outcome = {"answerability": "partial"} if missing else {}
+        if missing:
+            notes.append(f"gedeeltelijk: geen {missing} in de gevonden passages")
         if self.llm is not None and use_llm:
             try:
                 for snap in self.llm.stream(q, passages, history, lang):
                     yield answer(
-                        snap.text, snap.citations, self.llm.label, notes=list(snap.dropped)
-                    )
+                        prefix + snap.text, snap.citations, self.llm.label,
+                        notes=notes + list(snap.dropped), **outcome,
+                    )  # fmt: skip
                 return
             except LLMError as exc:
                 notes.append(f"LLM-terugval: {exc.message}")
         draft = compose_answer(q, lang, intent, passages, corpus_folded=self._corpus_folded)
         timings["compose"] = (time.perf_counter() - t1) * 1000
-        yield answer(draft.text, draft.citations, "extractive", notes=notes + draft.notes)
+        yield answer(
+            prefix + draft.text, draft.citations, "extractive", notes=notes + draft.notes, **outcome
+        )
 
-    def _rederive(self, question: str, history: Sequence[Message], language: str) -> Answer:
+    def _rederive(
+        self,
+        question: str,
+        history: Sequence[Message],
+        language: str,
+        documents: Collection[str] | None = None,
+    ) -> Answer:
         """An earlier turn's answer again, extractive (for a transform request)."""
         final: Answer | None = None
-        for final in self._turn(question, history, language, use_llm=False):  # noqa: B007
+        for final in self._turn(question, history, documents, language, use_llm=False):  # noqa: B007
             pass
         assert final is not None
         return final

@@ -34,6 +34,7 @@ from recept.quotes import normalise
 from recept.schema import Message
 
 TYPES = ("factual", "quote", "paraphrase", "apply", "out_of_scope", "motion", "followup")
+EXPECTS = ("answer", "partial", "decline")
 LANGS = ("nl", "en")
 ROLES = ("user", "assistant")
 _MAX_ERRORS = 25
@@ -53,6 +54,22 @@ class EvalCase:
     must_any: tuple[str, ...] = ()  # at least one of these must appear (when given)
     history: tuple[Message, ...] = ()  # earlier turns, for follow-up questions
     line: int = 0  # line number in the question file (for messages)
+    # "answer": fully answerable; "partial": part of what is asked is not in the documents
+    # (a good answer says so, then what they do say); "decline": nothing of it is.
+    expect: str = ""
+    kind: str = "plain"  # style: plain, long, chat, two_part, oos_plausible, conversation
+    doc: str = ""  # which document holds the answer: a word of its id, "both", or ""
+    conv: str = ""  # conversation id: turns of one conversation are replayed in order, live
+    turn: int = 0
+    gold_parts: tuple[tuple[str, ...], ...] = ()  # two-part questions: gold per part
+
+    @property
+    def expected(self) -> str:
+        """``expect``, or what ``answerable`` implies for sets written before it existed."""
+        return self.expect or ("answer" if self.answerable else "decline")
+
+
+SETS_DIR = Path(__file__).resolve().parent / "sets"
 
 
 def default_questions_path() -> Path:
@@ -150,10 +167,29 @@ def _validate(obj: dict[str, Any], lineno: int) -> tuple[list[str], EvalCase | N
     must_all = phrases("must_all")
     must_any = phrases("must_any")
     history = _history(obj.get("history", []), problems)
+    expect = obj.get("expect", "")
+    if expect and expect not in EXPECTS:
+        problems.append(f"'expect' is {expect!r}; kies een van: {', '.join(EXPECTS)}")
+    elif expect:
+        # A partial answer declines the part it cannot give: it counts as not answerable.
+        answerable = expect == "answer"
+    conv = obj.get("conv") or ""
+    turn = obj.get("turn") or 0
+    if not isinstance(conv, str) or not isinstance(turn, int):
+        problems.append("'conv' moet een tekst en 'turn' een geheel getal zijn")
+        conv, turn = "", 0
+    parts = obj.get("gold_parts") or []
+    if not isinstance(parts, list) or not all(
+        isinstance(p, list) and all(isinstance(x, str) and x.strip() for x in p) for p in parts
+    ):
+        problems.append("'gold_parts' moet een lijst van lijsten met teksten zijn")
+        parts = []
     if qtype == "out_of_scope" and answerable is True:
         problems.append("type 'out_of_scope' hoort 'answerable': false te hebben")
-    if qtype == "followup" and isinstance(obj.get("history"), list) and not obj["history"]:
-        problems.append("een 'followup'-vraag heeft een niet-lege 'history' nodig")
+    if qtype == "followup" and not history and not (conv and turn > 1):
+        problems.append(
+            "een 'followup'-vraag heeft een 'history' of een 'conv' met 'turn' > 1 nodig"
+        )
     if problems:
         return problems, None
     assert isinstance(lang, str) and isinstance(qtype, str) and isinstance(answerable, bool)
@@ -168,6 +204,12 @@ def _validate(obj: dict[str, Any], lineno: int) -> tuple[list[str], EvalCase | N
         must_any=must_any,
         history=history,
         line=lineno,
+        expect=str(expect),
+        kind=str(obj.get("kind") or "plain"),
+        doc=str(obj.get("doc") or ""),
+        conv=conv,
+        turn=turn,
+        gold_parts=tuple(tuple(p) for p in parts),
     )
 
 
@@ -204,7 +246,7 @@ def missing_gold(cases: Sequence[EvalCase], sources: Sequence[str]) -> list[str]
     norm_sources = [normalise(s).casefold() for s in sources]
     out = []
     for case in cases:
-        for phrase in case.gold:
+        for phrase in dict.fromkeys([*case.gold, *(g for part in case.gold_parts for g in part)]):
             needle = normalise(phrase).casefold()
             if not any(needle in s for s in norm_sources):
                 out.append(f"{case.id} (regel {case.line}): {phrase!r}")

@@ -143,10 +143,27 @@ class CaseOutcome:
     invalid_quotes: list[str] = field(default_factory=list)
     key_facts: bool | None = None
     error: str = ""
+    expect: str = "answer"
+    kind: str = "plain"
+    turn: int = 0  # > 1: a later turn of a conversation
+    parts: int = 0  # two-part questions: parts the documents answer
+    parts_cited: int = 0  # … of which the answer cites a passage
+    doc_citations: int = 0  # citations checked against the case's document
+    doc_citations_ok: int = 0  # … that come from that document
 
     @property
     def refusal_ok(self) -> bool:
         return self.refused != self.answerable
+
+    @property
+    def subject_ok(self) -> bool | None:
+        """A later conversation turn is about the right subject: the right passage in the top
+        3, or declined when nothing of it is in the documents. None for other questions."""
+        if self.turn < 2:
+            return None
+        if self.expect == "decline" or not self.has_gold:
+            return self.refused == (self.expect != "answer")
+        return self.rank is not None and self.rank <= 3
 
     def problems(self) -> list[str]:
         """Dutch reasons this case counts as a failure."""
@@ -180,16 +197,20 @@ def evaluate_case(record: EvalRecord, case: EvalCase, verify: VerifyFn) -> CaseO
     >>> (o.rank, o.cited_gold, o.key_facts, o.problems())
     (1, True, True, [])
     """
-    has_gold = bool(case.gold)
+    expect = case.expected
+    has_gold = bool(case.gold) and expect != "decline"
     out = CaseOutcome(
         id=case.id,
         type=case.type,
         lang=case.lang,
-        answerable=case.answerable,
+        answerable=expect == "answer",
         has_gold=has_gold,
         refused=record.refused,
         latency_ms=float(record.latency_ms),
         error=record.error,
+        expect=expect,
+        kind=case.kind,
+        turn=case.turn if case.conv else 0,
     )
     out.quotes = len(record.citations)
     out.invalid_quotes = [c["quote"] for c in record.citations if not verify(str(c["quote"]))]
@@ -199,15 +220,27 @@ def evaluate_case(record: EvalRecord, case: EvalCase, verify: VerifyFn) -> CaseO
         out.citations_in_gold = sum(
             1 for c in record.citations if contains_any(str(c.get("passage", "")), case.gold)
         )
-        if case.answerable:
-            out.cited_gold = out.citations_in_gold > 0
+        out.cited_gold = out.citations_in_gold > 0
+    passages = [str(c.get("passage", "")) for c in record.citations]
+    answered_parts = [part for part in case.gold_parts if part]
+    out.parts = len(answered_parts)
+    out.parts_cited = sum(
+        1 for part in answered_parts if any(contains_any(p, part) for p in passages)
+    )
+    if case.doc and case.doc != "both":
+        out.doc_citations = len(record.citations)
+        out.doc_citations_ok = sum(
+            1
+            for c in record.citations
+            if case.doc.casefold() in str(c.get("doc_id", "")).casefold()
+        )
     out.key_facts = key_facts_ok(record.answer, case.must_all, case.must_any)
     return out
 
 
 def summarise(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
     """The full metric set for a group of outcomes (nested by area)."""
-    gold = [o for o in outcomes if o.has_gold and o.answerable]
+    gold = [o for o in outcomes if o.has_gold]
     answerable = [o for o in outcomes if o.answerable]
     oos = [o for o in outcomes if not o.answerable]
     facts = [o for o in outcomes if o.key_facts is not None]
@@ -215,6 +248,9 @@ def summarise(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
     invalid = [q for o in outcomes for q in o.invalid_quotes]
     cites_gold = sum(o.citations for o in gold)
     latencies = [o.latency_ms for o in outcomes if not o.error]
+    turns = [o.subject_ok for o in outcomes if o.subject_ok is not None]
+    parts = sum(o.parts for o in outcomes)
+    doc_cites = sum(o.doc_citations for o in outcomes)
     return {
         "n": len(outcomes),
         "retrieval": _retrieval_from_ranks([o.rank for o in gold]),
@@ -238,6 +274,18 @@ def summarise(outcomes: Sequence[CaseOutcome]) -> dict[str, Any]:
             "false_refusal_rate": _ratio(sum(1 for o in answerable if o.refused), len(answerable)),
             "answerable_n": len(answerable),
             "correct_rate": _ratio(sum(1 for o in outcomes if o.refusal_ok), len(outcomes)),
+        },
+        "conversation": {
+            "subject_rate": _ratio(sum(1 for ok in turns if ok), len(turns)),
+            "turns_n": len(turns),
+        },
+        "two_part": {
+            "parts_cited_rate": _ratio(sum(o.parts_cited for o in outcomes), parts),
+            "parts_n": parts,
+        },
+        "documents": {
+            "right_document_rate": _ratio(sum(o.doc_citations_ok for o in outcomes), doc_cites),
+            "citations_n": doc_cites,
         },
         "latency_ms": {
             "p50": percentile(latencies, 50),
@@ -285,7 +333,7 @@ def compute_metrics(
     """
     outcomes = outcomes_for(records, cases, verify)
     metrics = summarise(outcomes)
-    for key, attr in (("by_type", "type"), ("by_lang", "lang")):
+    for key, attr in (("by_type", "type"), ("by_lang", "lang"), ("by_kind", "kind")):
         groups: dict[str, list[CaseOutcome]] = {}
         for o in outcomes:
             groups.setdefault(getattr(o, attr), []).append(o)
@@ -370,6 +418,20 @@ def format_table(metrics: dict[str, Any]) -> str:
         f"{fmt(ref['false_refusal_rate'])} (n={ref['answerable_n']})",
         f"Latentie:               p50 {fmt(lat['p50'])} ms  p95 {fmt(lat['p95'])} ms",
     ]
+    conv, two, docs = metrics["conversation"], metrics["two_part"], metrics["documents"]
+    if conv["turns_n"]:
+        lines.append(
+            f"Gesprek, juiste onderwerp: {fmt(conv['subject_rate'])} (n={conv['turns_n']})"
+        )
+    if two["parts_n"]:
+        lines.append(
+            f"Twee delen, elk geciteerd: {fmt(two['parts_cited_rate'])} (n={two['parts_n']})"
+        )
+    if docs["citations_n"]:
+        lines.append(
+            f"Citaten uit het juiste document: {fmt(docs['right_document_rate'])} "
+            f"(n={docs['citations_n']})"
+        )
     judged = metrics.get("model_judged")
     if judged:
         lines.append(
@@ -378,7 +440,7 @@ def format_table(metrics: dict[str, Any]) -> str:
             f"relevantie {fmt(judged.get('answer_relevance'))}/5 "
             f"(n={judged.get('relevance_n', 0)})"
         )
-    for key, title in (("by_type", "Per type"), ("by_lang", "Per taal")):
+    for key, title in (("by_type", "Per type"), ("by_lang", "Per taal"), ("by_kind", "Per stijl")):
         groups = metrics.get(key) or {}
         if not groups:
             continue

@@ -39,6 +39,7 @@ class EvalRecord:
     engine: str = ""
     search_query: str = ""
     error: str = ""  # a ReceptError message when the question could not be handled
+    answerability: str = ""  # "answer" | "partial" | "decline"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,6 +103,7 @@ def record_from_answer(case: EvalCase, answer: Answer, elapsed_ms: float) -> Eva
         citations=[citation_dict(c, answer.passages) for c in answer.citations],
         engine=answer.engine,
         search_query=answer.search_query,
+        answerability=answer.answerability,
     )
 
 
@@ -113,15 +115,19 @@ def run_eval(
 ) -> list[EvalRecord]:
     """Ask every case's question (with its history) and record the result, in order.
 
+    Turns of one conversation (same ``conv``) are replayed live: a later turn gets the earlier
+    turns' questions and the assistant's own answers to them as history, as in a real chat.
     A :class:`ReceptError` (e.g. a question that is too long) is recorded as a refusal with
     ``error`` set, so one bad case does not lose a whole run; other exceptions propagate.
     """
     todo = list(cases)
     records: list[EvalRecord] = []
+    conversations: dict[str, list[Message]] = {}
     for i, case in enumerate(todo, start=1):
+        earlier = conversations.setdefault(case.conv, []) if case.conv else []
         t0 = time.perf_counter()
         try:
-            answer = ask(case.question, list(case.history))
+            answer = ask(case.question, [*case.history, *earlier])
         except ReceptError as exc:
             elapsed = (time.perf_counter() - t0) * 1000
             record = EvalRecord(
@@ -133,9 +139,13 @@ def run_eval(
                 refused=True,
                 latency_ms=round(elapsed, 1),
                 error=exc.message,
+                answerability="decline",
             )
         else:
             record = record_from_answer(case, answer, (time.perf_counter() - t0) * 1000)
+        if case.conv:
+            earlier.append({"role": "user", "content": case.question})
+            earlier.append({"role": "assistant", "content": record.answer})
         records.append(record)
         if on_progress is not None:
             on_progress(i, len(todo), record)

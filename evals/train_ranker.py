@@ -36,7 +36,7 @@ from evals.cases import load_cases
 from evals.metrics import contains_any
 from recept.settings import Settings
 
-EVALS = Path(__file__).resolve().parent
+EVALS = Path(__file__).resolve().parent / "sets"
 TRAIN = (
     "golden",
     "holdout",
@@ -71,9 +71,17 @@ class Question:
 Fitted = tuple[Group, list[float]]  # one question's ranker data and its fused scores
 
 
+def single_document(assistant: Assistant) -> HybridRetriever:
+    """The retriever of the one document the models are trained for (an index of it alone)."""
+    per_document = assistant.retriever.per_document
+    if len(per_document) != 1:
+        raise SystemExit("Train on an index of the recipe alone (`recept ingest` of corpus/).")
+    return next(iter(per_document.values()))
+
+
 def questions(assistant: Assistant, name: str) -> list[Question]:
     """The questions of set ``name``, with their search query and vector."""
-    retriever = assistant.retriever
+    retriever = single_document(assistant)
     out = []
     for case in load_cases(EVALS / f"{name}.jsonl"):
         query = resolve(case.question, case.history, retriever.chunks).query
@@ -92,7 +100,7 @@ class Corpus:
     tells the two apart (``Features.adapted_lead``)."""
 
     def __init__(self, assistant: Assistant) -> None:
-        retriever = assistant.retriever
+        retriever = single_document(assistant)
         self.ids = [c.id for c in retriever.chunks if c.id not in retriever.dense_excluded]
         vectors = retriever.store.vectors(self.ids)
         self.passages = _unit([vectors[cid] for cid in self.ids])
@@ -175,7 +183,7 @@ def train(
     assistant: Assistant, l2: float, cross_validate: bool = True
 ) -> tuple[adapt.QueryAdapter, LinearRanker]:
     """The adapter (fitted on all training sets) and the reranker (on cross-fitted signals)."""
-    retriever = assistant.retriever
+    retriever = single_document(assistant)
     corpus = Corpus(assistant)
     data = {name: questions(assistant, name) for name in (*TRAIN, *VALIDATE)}
     matrix = corpus.fit([data[n] for n in TRAIN], l2)

@@ -32,7 +32,9 @@ class VectorStore(Protocol):
 
     def add(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None: ...
 
-    def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]: ...
+    def query(
+        self, vector: Sequence[float], k: int, doc_id: str | None = None
+    ) -> list[tuple[Chunk, float]]: ...
 
     def all_chunks(self) -> list[Chunk]: ...
 
@@ -112,13 +114,17 @@ class ChromaCollectionStore:
         )
 
     @_guard("zoeken")
-    def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
+    def query(
+        self, vector: Sequence[float], k: int, doc_id: str | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """The ``k`` chunks nearest ``vector`` (of document ``doc_id`` only, when given)."""
         n = min(k, self.count())
         if n <= 0:
             return []
         res = self._col.query(
             query_embeddings=[list(vector)],
             n_results=n,
+            where={"doc_id": doc_id} if doc_id is not None else None,
             include=["documents", "metadatas", "distances"],
         )
         out = []

@@ -134,6 +134,17 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)  # titles to ask about instead
     notes: list[str] = field(default_factory=list)  # e.g. "LLM fallback: timeout"
     search_query: str = ""  # the query actually used for retrieval (after follow-up handling)
+    # "answer"; "partial" (what is asked is partly not in the documents: says so, then what
+    # they do say); "decline". ``refused`` is true for both partial and decline.
+    answerability: str = ""
+
+    def __post_init__(self) -> None:
+        # Callers that only say ``refused`` get the matching outcome; "partial" is always
+        # set explicitly, and is a refusal of the part that was asked.
+        if not self.answerability:
+            self.answerability = "decline" if self.refused else "answer"
+        elif self.answerability != "answer":
+            self.refused = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

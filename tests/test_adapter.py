@@ -10,6 +10,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.retrieval.adapter import QueryAdapter, fit, load_adapter
+from assistant.retrieval.retrieve import HybridRetriever
 from recept.errors import ConfigError
 
 
@@ -70,14 +71,19 @@ def test_the_shipped_adapter_is_for_the_recipe_and_was_validated_on_a_set_it_nev
     assert len(info["documents"]) == 1
 
 
+def only_document(assistant: Assistant) -> HybridRetriever:
+    [retriever] = assistant.retriever.per_document.values()
+    return retriever
+
+
 @pytest.mark.model
 def test_the_assistant_uses_the_adapter_only_for_its_own_corpus(assistant: Assistant) -> None:
-    assert assistant.retriever.adapter is not None  # the recipe index, e5-small
+    assert only_document(assistant).adapter is not None  # the recipe index, e5-small
     off = Assistant.from_settings(
         replace(assistant.settings, query_adapter="off"), embedder=assistant.retriever.embedder
     )
-    assert off.retriever.adapter is None
-    # Another corpus (here: the recipe plus a second document) runs without it.
+    assert only_document(off).adapter is None
+    # Another document is never searched with it (tests/test_multi_document.py: both at once).
     docs = {**assistant.manifest["documents"], "other": {"sha256": "0" * 64}}
     assert not load_adapter().matches([d["sha256"] for d in docs.values()], "e5-small")
 
@@ -85,7 +91,7 @@ def test_the_assistant_uses_the_adapter_only_for_its_own_corpus(assistant: Assis
 @pytest.mark.model
 def test_relevance_is_judged_on_the_plain_question_vector(assistant: Assistant) -> None:
     """The adapter reorders passages; the best cosine that refusal reads stays the plain one."""
-    retriever = assistant.retriever
+    retriever = only_document(assistant)
     question = "Hoe voorkomen we dat de regio alleen maar praat en niets doet?"
     qvec = retriever.embedder.embed_query(question)
     _, near = retriever.search_detailed(question, 5, qvec=qvec)

@@ -24,7 +24,7 @@ SOURCE = CORPUS_FILE.read_text(encoding="utf-8")
 def questions() -> list[dict[str, Any]]:
     out = []
     for name in ("golden.jsonl", "holdout.jsonl"):
-        for line in (PROJECT / "evals" / name).read_text(encoding="utf-8").splitlines():
+        for line in (PROJECT / "evals" / "sets" / name).read_text(encoding="utf-8").splitlines():
             out.append(json.loads(line))
     return out
 

@@ -63,7 +63,7 @@ def test_every_problem_is_reported_with_its_line_number() -> None:
     assert "regel 5: id 'q1' komt al voor op regel 1" in msg
     assert "regel 6: 'type' is 'TODO'" in msg and "concept uit feedback" in msg
     assert "regel 6: 'answerable' moet true of false zijn" in msg
-    assert "regel 7: een 'followup'-vraag heeft een niet-lege 'history' nodig" in msg
+    assert "regel 7: een 'followup'-vraag heeft een 'history' of een 'conv' met 'turn' > 1" in msg
     assert "regel 8: 'history'[1]" in msg
     assert "regel 9: verwacht een JSON-object" in msg
 
@@ -96,3 +96,14 @@ def test_bundled_golden_set_loads_and_its_gold_is_in_the_corpus() -> None:
     cases = load_cases(path)
     corpus = Path(__file__).resolve().parents[1] / "corpus" / "recept-voor-de-toekomst.md"
     assert missing_gold(cases, [corpus.read_text(encoding="utf-8")]) == []
+
+
+def test_expect_overrides_answerable_and_conversation_turns_need_no_history() -> None:
+    partial = line(id="p", expect="partial", answerable=True, gold_parts=[["a"], []])
+    turn = line(id="t", type="followup", conv="c1", turn=2, history=[])
+    bad = line(id="b", expect="maybe")
+    [p, t] = parse_cases([partial, turn])
+    assert (p.expected, p.answerable, p.gold_parts) == ("partial", False, (("a",), ()))
+    assert (t.conv, t.turn, t.expected) == ("c1", 2, "answer")
+    with pytest.raises(InputError, match="'expect' is 'maybe'"):
+        parse_cases([bad])

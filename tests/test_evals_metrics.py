@@ -158,3 +158,51 @@ def test_flatten_and_tables(metrics: dict[str, Any]) -> None:
     assert comparison[0].split() == ["retriever", "n", "hit@1", "hit@3", "hit@5", "MRR"]
     assert comparison[2].split()[:3] == ["recept-assistent", "3", "0.33"]
     assert comparison[3].split() == ["BM25", "3", "1.00", "1.00", "1.00", "1.00"]
+
+
+def test_conversation_two_part_and_document_metrics() -> None:
+    from evals.cases import EvalCase
+    from evals.metrics import compute_metrics
+    from evals.runner import EvalRecord
+
+    passage_a, passage_b = "Ken jezelf en je capaciteit.", "Gunnen betekent iets overlaten."
+    cases = [
+        EvalCase("t1", "?", "nl", "paraphrase", True, gold=("ken jezelf",), conv="c", turn=1),
+        EvalCase("t2", "?", "nl", "followup", True, gold=("gunnen",), conv="c", turn=2),
+        EvalCase("t3", "?", "nl", "followup", False, conv="c", turn=3),
+        EvalCase(
+            "p",
+            "?",
+            "nl",
+            "paraphrase",
+            True,
+            kind="two_part",
+            doc="recept",
+            gold=("ken jezelf",),
+            gold_parts=(("ken jezelf",), ("gunnen",)),
+        ),
+    ]
+    cite_a = {"quote": "Ken jezelf", "passage": passage_a, "doc_id": "recept-voor-de-toekomst"}
+    cite_x = {"quote": "x", "passage": "x", "doc_id": "duinwaarde"}
+    records = [
+        EvalRecord("t1", "", "nl", "?", "", False, 1.0, retrieved=[{"text": passage_a}]),
+        EvalRecord("t2", "", "nl", "?", "", False, 1.0, retrieved=[{"text": passage_a}]),
+        EvalRecord("t3", "", "nl", "?", "", True, 1.0),
+        EvalRecord(
+            "p",
+            "",
+            "nl",
+            "?",
+            "",
+            False,
+            1.0,
+            retrieved=[{"text": passage_a}, {"text": passage_b}],
+            citations=[cite_a, cite_x],
+        ),
+    ]
+    m = compute_metrics(records, cases, verify=lambda q: True)
+    # t2 is about the wrong subject, t3 rightly declines; turn 1 is not a later turn.
+    assert m["conversation"] == {"subject_rate": 0.5, "turns_n": 2}
+    assert m["two_part"] == {"parts_cited_rate": 0.5, "parts_n": 2}
+    assert m["documents"] == {"right_document_rate": 0.5, "citations_n": 2}
+    assert set(m["by_kind"]) == {"plain", "two_part"}

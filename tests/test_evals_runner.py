@@ -100,3 +100,24 @@ def test_answers_file_round_trips(tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3
     assert read_answers(path) == records
+
+
+def test_conversation_turns_are_replayed_with_the_assistants_own_answers() -> None:
+    seen: list[list[Message]] = []
+
+    def ask(question: str, history: Sequence[Message]) -> Answer:
+        seen.append(list(history))
+        return Answer(question, f"antwoord op {question}", [], [], False, "nl", "extractive")
+
+    cases = [
+        EvalCase("a", "eerste", "nl", "factual", True, conv="c", turn=1),
+        EvalCase("x", "los", "nl", "factual", True),
+        EvalCase("b", "tweede", "nl", "followup", True, conv="c", turn=2),
+    ]
+    records = run_eval(ask, cases)
+    assert seen[1] == []
+    assert seen[2] == [
+        {"role": "user", "content": "eerste"},
+        {"role": "assistant", "content": "antwoord op eerste"},
+    ]
+    assert [r.answerability for r in records] == ["answer"] * 3

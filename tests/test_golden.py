@@ -18,10 +18,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "recept-voor-de-toekomst.md"
-GOLDEN = ROOT / "evals" / "golden.jsonl"
-HOLDOUT = ROOT / "evals" / "holdout.jsonl"
+GOLDEN = ROOT / "evals" / "sets" / "golden.jsonl"
+HOLDOUT = ROOT / "evals" / "sets" / "holdout.jsonl"
 # Written by people (sessions) who never saw the system or the other sets: measured, not tuned.
-BLIND = sorted((ROOT / "evals").glob("holdout[0-9]*.jsonl"))
+BLIND = sorted((ROOT / "evals" / "sets").glob("holdout[0-9]*.jsonl"))
 
 TYPES = {"factual", "quote", "paraphrase", "apply", "out_of_scope", "motion", "followup"}
 LANGS = {"nl", "en"}

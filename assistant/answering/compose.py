@@ -372,23 +372,38 @@ def compose_instruction_refusal(lang: str) -> Draft:
     )
 
 
-def compose_refusal(lang: str, suggestions: Sequence[str]) -> Draft:
-    """A plain refusal in the user's language, with ingredients to ask about instead."""
+def compose_refusal(lang: str, suggestions: Sequence[str], documents: Sequence[str] = ()) -> Draft:
+    """A plain refusal in the user's language that names the documents searched, with
+    sections to ask about instead.
+
+    >>> print(compose_refusal("en", ["Gunnen"], ["Recept", "Raadsinformatiebrief"]).text)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The documents searched («Recept», «Raadsinformatiebrief») do not answer this question: they
+    say nothing about it, so I will not make anything up.
+    <BLANKLINE>
+    You could ask about: **Gunnen**.
+    """
     sug = list(dict.fromkeys(suggestions))[:3]
+    names = ", ".join(f"«{d}»" for d in documents)
     if lang == "en":
+        subject = (
+            f"The document {names} does not" if len(documents) == 1 else
+            f"The documents searched ({names}) do not" if documents else "The documents do not"
+        )  # fmt: skip
+        they = "it says" if len(documents) == 1 else "they say"
         text = (
-            "The recipe does not answer this question. It is about cooperation between "
-            "municipalities, regions and the province (14 ingredients, three quotes and the "
-            "covering letter); it contains nothing on this subject, so I will not make anything up."
+            f"{subject} answer this question: {they} nothing about it, "
+            "so I will not make anything up."
         )
         if sug:
             text += "\n\nYou could ask about: " + ", ".join(f"**{s}**" for s in sug) + "."
     else:
-        text = (
-            "Het recept beantwoordt deze vraag niet. Het gaat over samenwerking tussen "
-            "gemeenten, regio's en de provincie (14 ingrediënten, drie citaten en de brief); "
-            "over dit onderwerp staat er niets in, dus ik verzin er niets bij."
-        )
+        subject = (
+            f"Het document {names} beantwoordt" if len(documents) == 1 else
+            f"De doorzochte documenten ({names}) beantwoorden" if documents else
+            "De documenten beantwoorden"
+        )  # fmt: skip
+        text = f"{subject} deze vraag niet: er staat niets over in, dus ik verzin er niets bij."
         if sug:
             text += "\n\nU kunt wel vragen naar: " + ", ".join(f"**{s}**" for s in sug) + "."
     return Draft(text, [], suggestions=sug)

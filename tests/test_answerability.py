@@ -1,0 +1,51 @@
+"""Answerability: on topic, but the kind of value asked for is not in what was found."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import Assistant
+from assistant.answering.answerability import asked_kind, kind_given, missing_kind
+from assistant.retrieval.bm25 import tokenize
+from recept.schema import Chunk, Passage
+
+
+def passage(text: str, title: str = "") -> Passage:
+    return Passage(Chunk("c", "d", "section", title, 0, len(text), text, text, ""), 1.0)
+
+
+def test_the_kind_asked_for_comes_from_general_interrogatives() -> None:
+    assert asked_kind("Sinds wanneer bestaat de regeling?") == "date"
+    assert asked_kind("In which year did the council decide?") == "date"
+    assert asked_kind("Welk bedrag is er voor de pilot?") == "amount"
+    assert asked_kind("How much money goes to the shared service?") == "amount"
+    # A moment in a process, not a date.
+    assert asked_kind("When should we involve the council?") == ""
+    assert asked_kind("Hoe betrekken we de raad?") == ""
+
+
+def test_a_value_counts_only_in_a_sentence_about_the_subject() -> None:
+    found = [passage("De pilot start op 1 maart 2024. Over de evaluatie is nog niets besloten.")]
+    vocab = set(tokenize("pilot start evaluatie besloten"))
+    assert kind_given("Wanneer start de pilot?", "date", found, vocab)
+    assert not kind_given("Wanneer is de evaluatie?", "date", found, vocab)
+    # A word the documents never use (a typo) is no evidence against the subject.
+    assert missing_kind("Wanneer start de pilott?", found, vocab) == ""
+    assert missing_kind("Welk bedrag kost de evaluatie?", found, vocab) == "amount"
+
+
+@pytest.mark.model
+def test_an_amount_the_recipe_never_gives_is_a_partial_answer(assistant: Assistant) -> None:
+    answer = assistant.ask("Hoeveel subsidie krijgt een gemeente voor het ingrediënt Gunnen?")
+    assert answer.answerability == "partial" and answer.refused
+    assert answer.text.startswith("De documenten noemen hiervoor geen bedrag.")
+    # … and then what the recipe does say about the subject, quoted and checked.
+    assert answer.citations and all(assistant.verify(c) for c in answer.citations)
+    assert any(c.title == "Gunnen" for c in answer.citations)
+
+
+@pytest.mark.model
+def test_a_date_the_letter_gives_is_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("Op welke datum is de brief verzonden?")
+    assert answer.answerability == "answer" and not answer.refused
+    assert "12 DEC. 2022" in answer.text
