@@ -11,6 +11,7 @@ import time
 import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from assistant.answering.answerability import missing_kind, partial_lead
@@ -22,7 +23,9 @@ from assistant.answering.compose import (
     find_amount,
     is_amount_question,
 )
-from assistant.conversation.followup import resolve_followup
+from assistant.conversation.references import resolve
+from assistant.conversation.rework import rework
+from assistant.conversation.state import classify_turn
 from assistant.policy.injection import split_instructions
 from assistant.policy.refusal import OFF_TOPIC, RefusalPolicy, asked_office, refusal_features
 from assistant.query.language import (
@@ -266,7 +269,8 @@ class Assistant:
     ) -> tuple[str, list[float], list[Passage], Closeness, str]:
         """(search query, its vector, the passages, how close it came to any passage, and the
         document that holds most of the evidence)."""
-        query, boost = resolve_followup(question, history, self.retriever.chunks)
+        resolved = resolve(question, history, self.retriever.chunks)
+        query, boost = resolved.query, resolved.focus
         t0 = time.perf_counter()
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
         if timings is not None:
@@ -314,12 +318,37 @@ class Assistant:
         documents: Collection[str] | None = None,
     ) -> Iterator[Answer]:
         """Yields growing snapshots of the answer; the last one is final."""
+        yield from self._turn(question, history, documents)
+
+    def _turn(
+        self,
+        question: str,
+        history: Sequence[Message],
+        documents: Collection[str] | None = None,
+        language: str = "",
+        use_llm: bool = True,
+    ) -> Iterator[Answer]:
+        """``ask_stream``, optionally in a given language and without the LLM (to re-derive
+        an earlier answer)."""
         t0 = time.perf_counter()
         asked = clean_question(question, self.settings.max_question_chars)
         documents = self._check_documents(documents)
-        # Instructions to the assistant carry no meaning for the document: cut them out.
-        q, instructed = split_instructions(asked)
-        lang = detect_language(q or asked)
+        # A request about the previous answer ("say that in English") is no instruction.
+        turn = classify_turn(asked, history)
+        instructed = False
+        if turn.kind != "transform":
+            # Instructions to the assistant carry no meaning for the document: cut them out.
+            q, instructed = split_instructions(asked)
+            if instructed and q:
+                turn = classify_turn(q, history)
+        if turn.kind == "transform":
+            rederive = partial(self._rederive, documents=documents)
+            yield rework(asked, turn, history, rederive, self.retriever.chunks,
+                         language=language, instructed=instructed)  # fmt: skip
+            return
+        if not instructed:
+            q = turn.question
+        lang = language or turn.language or detect_language(q or asked)
         if instructed and not q:
             draft = compose_instruction_refusal(lang)
             yield Answer(
@@ -383,7 +412,9 @@ class Assistant:
             dense_top=near.plain,
             adapted=near.adapted,
         )
-        if not passages or self.refusal.refuse(feats):
+        # A turn that names a section by position ("de tweede spreker") is answered by it.
+        pointed = resolve(q, history, self.retriever.chunks).by_position
+        if not passages or (not pointed and self.refusal.refuse(feats)):
             # Suggest the nearest topics (a recipe's ingredients, a letter's chapters), even
             # when none made the top passages.
             nearest = [c for c, _ in self.retriever.store.query(qvec, 40)]
@@ -409,7 +440,7 @@ class Assistant:
         outcome = {"answerability": "partial"} if missing else {}
         if missing:
             notes.append(f"gedeeltelijk: geen {missing} in de gevonden passages")
-        if self.llm is not None:
+        if self.llm is not None and use_llm:
             try:
                 for snap in self.llm.stream(q, passages, history, lang):
                     yield answer(
@@ -424,6 +455,20 @@ class Assistant:
         yield answer(
             prefix + draft.text, draft.citations, "extractive", notes=notes + draft.notes, **outcome
         )
+
+    def _rederive(
+        self,
+        question: str,
+        history: Sequence[Message],
+        language: str,
+        documents: Collection[str] | None = None,
+    ) -> Answer:
+        """An earlier turn's answer again, extractive (for a transform request)."""
+        final: Answer | None = None
+        for final in self._turn(question, history, documents, language, use_llm=False):  # noqa: B007
+            pass
+        assert final is not None
+        return final
 
     # --- motions ------------------------------------------------------------------------
 

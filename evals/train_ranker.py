@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from assistant.api import Assistant
-from assistant.conversation.followup import resolve_followup
+from assistant.conversation.references import resolve
 from assistant.query.language import question_intent, strip_frame
 from assistant.retrieval import adapter as adapt
 from assistant.retrieval.rerank import DEFAULT_PATH, FEATURES, Group, LinearRanker, features, fit
@@ -84,7 +84,7 @@ def questions(assistant: Assistant, name: str) -> list[Question]:
     retriever = single_document(assistant)
     out = []
     for case in load_cases(EVALS / f"{name}.jsonl"):
-        query, _ = resolve_followup(case.question, case.history, retriever.chunks)
+        query = resolve(case.question, case.history, retriever.chunks).query
         query = strip_frame(query)
         out.append(Question(query, retriever.embedder.embed_query(query), case.gold))
     return out

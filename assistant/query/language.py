@@ -207,32 +207,6 @@ def question_intent(text: str) -> str:
     return "general"
 
 
-_FOLLOWUP = re.compile(
-    r"^(en|maar|ok|oke|oké|dus|and|but|so|what about|en wat|hoe dan|waarom dan)\b|"
-    r"\b(dat|dit|die|daar|daarvan|daarmee|hiervan|hierbij|hetzelfde|dat ingrediënt|"
-    r"daarna|volgende|vorige|ervoor|erna|hij|zij|haar|hem|diens|that|this|it|its|those|them|"
-    r"there|same|next|previous|he|she|his|her|him|they|their|"
-    r"vergelijkbaars?|soortgelijks?|dergelijks?|zoiets|similar|likewise|"
-    r"exacte|letterlijke|exact|precise)\b"
-    # possessive "zijn" ("wat is zijn functie"), not the verb ("wat zijn de ingrediënten")
-    r"|\b(?:is|was|van|over|met|in|op|aan|voor|volgens)\s+(?:zijn|z'n)\b",
-    re.I,
-)
-
-
-def is_followup(text: str) -> bool:
-    """A question that leans on the previous turn (anaphora, "en …", "the next one"), or one
-    too short to stand alone ("wanneer dan precies?").
-
-    >>> is_followup("whats his job?"), is_followup("Wat staat er over empathie in het recept?")
-    (True, False)
-    >>> is_followup("Wat is zijn functie?"), is_followup("Wat zijn de belangrijkste ingrediënten?")
-    (True, False)
-    """
-    t = fold(text).strip()
-    return bool(_FOLLOWUP.search(t)) or len(re.findall(r"[^\W\d_]+", t)) <= 3
-
-
 _FRAME = re.compile(
     r"\b(?:(?:wat|hoe)\s+)?(?:zegt|staat|noemt|schrijft|vindt)\s+(?:er\s+)?(?:in\s+)?"
     r"(?:het|dit|de|deze)\s+(?:recept|document|brief|stuk|tekst)(?:\s+(?:iets|erover))?"
@@ -322,17 +296,3 @@ def asks_for_overview(text: str) -> bool:
         return False
     words = re.findall(r"[^\W_]+", fold(text))
     return all(w in _OVERVIEW_FRAME for w in words)
-
-
-def navigation(text: str) -> int:
-    """+1 for "the next one", -1 for "the previous one", 0 otherwise.
-
-    >>> navigation("En het ingrediënt dat daarna komt?"), navigation("and the one before?")
-    (1, -1)
-    """
-    t = fold(text)
-    if re.search(r"\b(daarna|volgende|erna|next|after that|one after)\b", t):
-        return 1
-    if re.search(r"\b(vorige|ervoor|daarvoor|previous|before)\b", t):
-        return -1
-    return 0

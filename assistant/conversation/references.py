@@ -1,0 +1,194 @@
+"""Resolve what a turn refers to: the previous answer's sections, the next or previous one,
+a section by position ("de tweede spreker", "het laatste ingrediënt"), the speaker of the
+previous quote ("wie zei dat?", "wat is haar functie?").
+
+The result is a :class:`Resolution`: the search query (the turn itself for a new topic; with
+the inherited subject for a follow-up) and, when the reference names one section, that
+section, which retrieval puts first.
+
+>>> ch = [Chunk(f"i{n}", "d", "ingredient", t, n * 10, n * 10 + 5, t, "", "", ordinal=n)
+...       for n, t in enumerate(["Lef", "Gunnen", "Doen"], start=1)]
+>>> h = [{"role": "user", "content": "Wat is Gunnen?"},
+...      {"role": "assistant", "content": "Het ingrediënt **Gunnen** past."}]
+>>> resolve("En de volgende?", h, ch).focus.title
+'Doen'
+>>> r = resolve("Wat is het laatste ingrediënt?", [], ch)
+>>> r.focus.title, r.turn
+('Doen', 'new')
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.conversation.state import (
+    Reading,
+    carried_subject,
+    classify_turn,
+    own_words,
+    previous_turn,
+    read_turn,
+)
+from assistant.query.language import question_intent
+from recept.schema import Chunk, Message
+
+_TITLED = ("ingredient", "quote")  # sections an answer names by title or speaker
+
+
+def sections_in(text: str, chunks: Sequence[Chunk]) -> list[Chunk]:
+    """Ingredients and quotes an answer text names (in order of mention).
+
+    >>> ch = [Chunk("a", "d", "ingredient", "Gunnen", 0, 1, "x", "", "", ordinal=9)]
+    >>> [c.id for c in sections_in("Het ingrediënt **Gunnen** past.", ch)]
+    ['a']
+    """
+    found: list[tuple[int, Chunk]] = []
+    low = text.lower()
+    for c in chunks:
+        if c.kind not in _TITLED:
+            continue
+        names = [c.title] + ([c.speaker] if c.speaker else [])
+        for name in names:
+            m = re.search(r"(?<!\w)" + re.escape(name.lower()) + r"(?!\w)", low)
+            if m:
+                found.append((m.start(), c))
+                break
+    return [c for _, c in sorted(found, key=lambda f: f[0])]
+
+
+_RELATED = re.compile(r"^(?:Verwante ingrediënten|Related ingredients):.*$", re.M)
+
+
+def answer_body(text: str) -> str:
+    """An answer without its "related ingredients" line: the topic is what it was about.
+
+    >>> answer_body("Het ingrediënt **Gunnen** past.\\n\\nVerwante ingrediënten: **Doen**.")
+    'Het ingrediënt **Gunnen** past.'
+    """
+    return _RELATED.sub("", text).strip()
+
+
+def _of_kind(chunks: Sequence[Chunk], kind: str, doc_id: str) -> list[Chunk]:
+    return sorted(
+        (c for c in chunks if c.kind == kind and c.doc_id == doc_id),
+        key=lambda c: (c.ordinal, c.start),
+    )
+
+
+def section_at(chunks: Sequence[Chunk], kind: str, position: int, doc_id: str = "") -> Chunk | None:
+    """The section of ``kind`` at ``position`` (1-based; -1 the last; 0 the middle one), in
+    ``doc_id`` or else in the document with most sections of that kind.
+
+    >>> ch = [Chunk(f"q{n}", "d", "quote", "C", n, n, "", "", "", ordinal=n) for n in (1, 2, 3)]
+    >>> [section_at(ch, "quote", p).id for p in (2, -1, 0)]
+    ['q2', 'q3', 'q2']
+    """
+    if not doc_id:
+        counts = Counter(c.doc_id for c in chunks if c.kind == kind)
+        if not counts:
+            return None
+        doc_id = counts.most_common(1)[0][0]
+    of_kind = _of_kind(chunks, kind, doc_id)
+    if not of_kind:
+        return None
+    index = (len(of_kind) + 1) // 2 - 1 if position == 0 else position - (position > 0)
+    return of_kind[index] if -len(of_kind) <= index < len(of_kind) else None
+
+
+def neighbour(chunks: Sequence[Chunk], section: Chunk, step: int, kind: str = "") -> Chunk | None:
+    """The section ``step`` places after ``section`` among the sections of ``kind`` (its own
+    kind by default); from a section of another kind, the nearest one in document order.
+
+    >>> ch = [Chunk("i1", "d", "ingredient", "A", 0, 5, "", "", "", ordinal=1),
+    ...       Chunk("q1", "d", "quote", "Q", 6, 9, "", "", "", ordinal=1),
+    ...       Chunk("i2", "d", "ingredient", "B", 10, 15, "", "", "", ordinal=2)]
+    >>> neighbour(ch, ch[0], 1).id, neighbour(ch, ch[1], 1, "ingredient").id
+    ('i2', 'i2')
+    >>> neighbour(ch, ch[2], 1) is None
+    True
+    """
+    kind = kind or section.kind
+    of_kind = _of_kind(chunks, kind, section.doc_id)
+    if section.kind == kind and section in of_kind:
+        i = of_kind.index(section) + step
+        return of_kind[i] if 0 <= i < len(of_kind) else None
+    if step > 0:
+        return next(
+            (c for c in sorted(of_kind, key=lambda c: c.start) if c.start > section.start), None
+        )
+    before = [c for c in sorted(of_kind, key=lambda c: c.start) if c.start < section.start]
+    return before[-1] if before else None
+
+
+def _label(chunk: Chunk) -> str:
+    return " ".join(p for p in (chunk.title, chunk.speaker) if p)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    query: str  # what to search for
+    focus: Chunk | None  # the one section the turn points at, put first
+    turn: str  # "new" or "followup"
+    reading: Reading
+    by_position: bool = False  # the focus is named by position ("de volgende", "de tweede")
+
+
+def resolve(question: str, history: Sequence[Message], chunks: Sequence[Chunk]) -> Resolution:
+    """The search query and the section a turn points at, given its conversation."""
+    reading = read_turn(question)
+    prev_q, prev_a, _ = previous_turn(history)
+    mentioned = (
+        (sections_in(answer_body(prev_a), chunks) or sections_in(prev_q, chunks))
+        if (history)
+        else []
+    )
+    if reading.ordinal is not None and reading.kind:
+        doc = mentioned[0].doc_id if mentioned else ""
+        target = section_at(chunks, reading.kind, reading.ordinal, doc)
+        if target is not None:
+            turn = "followup" if history and reading.leans_back else "new"
+            return Resolution(f"{question} {_label(target)}", target, turn, reading, True)
+    if not history or reading.self_contained:
+        return Resolution(question, None, "new", reading)
+    if reading.step and mentioned:
+        target = neighbour(chunks, mentioned[0], reading.step, reading.kind)
+        if target is not None:
+            return Resolution(f"{question} {_label(target)}", target, "followup", reading, True)
+    focus = None
+    quote = next((c for c in mentioned if c.kind == "quote"), None)
+    if quote is not None and (reading.person or question_intent(question) == "quote"):
+        focus = quote  # "wat is zijn functie?", "wie zei dat?": the previous answer's speaker
+    topic = " ".join(_label(c) for c in mentioned[:2])
+    query = " ".join(p for p in (question, carried_subject(history), topic) if p)
+    return Resolution(query, focus, "followup", reading)
+
+
+def previous_subject(history: Sequence[Message], chunks: Sequence[Chunk]) -> str:
+    """What the conversation was last about: the section the last real question pointed at
+    ("de volgende", "wie zei dat?"), else the subject words it carried. Requests about an
+    answer ("korter", "in het Engels") are looked through.
+
+    >>> ch = [Chunk(f"i{n}", "d", "ingredient", t, n, n, t, "", "", ordinal=n)
+    ...       for n, t in enumerate(["Lef", "Gunnen"], start=1)]
+    >>> previous_subject([{"role": "user", "content": "Wat zegt Lef over een crisis?"},
+    ...                   {"role": "assistant", "content": "Het ingrediënt **Lef** …"},
+    ...                   {"role": "user", "content": "En de volgende?"},
+    ...                   {"role": "assistant", "content": "…"},
+    ...                   {"role": "user", "content": "korter"}], ch)
+    'Gunnen'
+    """
+    msgs = list(history)
+    for i in range(len(msgs) - 1, -1, -1):
+        if msgs[i].get("role") != "user":
+            continue
+        text = str(msgs[i].get("content") or "")
+        if classify_turn(text, msgs[:i]).kind == "transform":
+            continue
+        found = resolve(own_words(text), msgs[:i], chunks)
+        if found.focus is not None:
+            return _label(found.focus) if found.focus.kind != "quote" else found.focus.title
+        return carried_subject(msgs[: i + 1])
+    return ""
