@@ -211,10 +211,19 @@ def test_refusal_is_a_notice_with_suggestions_and_no_cards() -> None:
         suggestions=["Gunnen", "Check, check, dubbelcheck"],
     )
     page = sources_html(a)
-    assert 'class="weigering"' in page and "beantwoordt deze vraag niet" in page
+    assert 'class="weigering"' in page and "beantwoorden deze vraag niet" in page
     assert "<li>Gunnen</li>" in page and "<li>Check, check, dubbelcheck</li>" in page
     assert "bron-kaart" not in page and "<mark" not in page and 'id="bron-' not in page
     assert "Ook gevonden" not in page  # retrieved-but-unused passages are not sources
+
+
+def test_a_partial_answer_says_so_and_shows_its_sources() -> None:
+    ch = chunk()
+    cite = Citation(1, ch.id, ch.doc_id, ch.kind, ch.title, ch.text[:10], ch.start, ch.start + 10)
+    a = answer("Geen bedrag; wel [1].", [cite], [ch], refused=True)
+    a.answerability = "partial"
+    page = sources_html(a)
+    assert "Gedeeltelijk beantwoord" in page and "bron-kaart" in page
 
 
 def test_refusal_without_suggestions_points_to_the_browser() -> None:

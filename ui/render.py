@@ -240,18 +240,18 @@ def source_cards(
 
 
 def refusal_html(answer: Answer) -> str:
-    """The notice shown instead of sources when the recipe does not answer the question."""
+    """The notice shown instead of sources when the documents do not answer the question."""
     items = "".join(f"<li>{esc(s)}</li>" for s in answer.suggestions)
     sugg = (
-        '<p class="weigering-tip">U kunt wel vragen naar deze ingrediënten:</p>'
+        '<p class="weigering-tip">U kunt wel vragen naar deze onderdelen:</p>'
         f'<ul class="weigering-suggesties">{items}</ul>'
         if items
-        else '<p class="weigering-tip">Bekijk de ingrediënten in het tabblad '
+        else '<p class="weigering-tip">Bekijk de documenten in het tabblad '
         "<em>Recept bekijken</em>.</p>"
     )
     return (
         '<div class="weigering" role="note">'
-        "<strong>Het recept beantwoordt deze vraag niet.</strong>"
+        "<strong>De documenten beantwoorden deze vraag niet.</strong>"
         "<p>Er is geen passage gevonden die deze vraag behandelt, dus er zijn ook geen "
         "bronnen om te tonen. De assistent verzint niets.</p>"
         f"{sugg}</div>"
@@ -292,7 +292,7 @@ def sources_html(
     answer: Answer, corpus: Mapping[str, Chunk] | None = None, prefix: str = "bron"
 ) -> str:
     """The sources panel for an answer: a refusal notice, or one card per cited passage."""
-    if answer.refused:
+    if answer.refused and not answer.citations:
         return f'<div class="bronnen">{refusal_html(answer)}</div>'
     chunks = chunk_index(answer.passages, corpus)
     head = f'<h3 class="bronnen-kop">Bronnen ({len(answer.citations)})</h3>'
@@ -301,7 +301,15 @@ def sources_html(
     else:
         body = source_cards(answer.citations, chunks, prefix)
     cited = {c.chunk_id for c in answer.citations}
-    return f'<div class="bronnen">{head}{body}{_also_found(answer.passages, cited)}</div>'
+    partial = (
+        '<div class="weigering" role="note"><strong>Gedeeltelijk beantwoord.</strong> '
+        "Wat u precies vraagt staat er niet in; hieronder wat de documenten er wel over "
+        "zeggen.</div>"
+        if answer.answerability == "partial"
+        else ""
+    )
+    also = _also_found(answer.passages, cited)
+    return f'<div class="bronnen">{partial}{head}{body}{also}</div>'
 
 
 def chat_markdown(answer: Answer, prefix: str = "bron") -> str:
