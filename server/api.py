@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -68,7 +68,9 @@ async def answer_events(results: AsyncIterator[Any]) -> AsyncIterator[str]:
     yield sse("done", {})
 
 
-def router(pool: Pool, settings: Settings, login: Callable[[Request], None]) -> APIRouter:
+def router(
+    pool: Pool, settings: Settings, login: Callable[[Request], Awaitable[None]]
+) -> APIRouter:
     r = APIRouter(prefix="/api", dependencies=[Depends(login)], tags=["api"], responses=ERRORS)
 
     @r.post("/ask", response_model=AskResponse, summary="Een vraag beantwoorden")

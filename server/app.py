@@ -7,9 +7,11 @@ OpenAI's shape ({"error": {...}}), so SDKs show the message.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -23,6 +25,7 @@ from server.auth import require_login
 from server.pool import Pool, PooledAssistant
 from ui.app import build_app, mount, parse_auth
 
+THREADS = 200  # anyio's default is 40
 MAX_BODY = 1024 * 1024  # bytes; a question is at most a few thousand characters
 OPENAPI_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
@@ -128,6 +131,14 @@ async def limit_body(
     return await call_next(request)
 
 
+@contextlib.asynccontextmanager
+async def more_threads(app: FastAPI) -> AsyncIterator[None]:
+    """Sync handlers (Gradio's /config, /info, login checks) share one thread pool with the
+    UI's answers, which wait on the workers; a larger pool keeps the door open under load."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    yield
+
+
 def create_app(pool: Pool, settings: Settings, *, ui: bool = True) -> FastAPI:
     """The server's app; ``ui=False`` leaves out the Gradio page (API tests)."""
     app = FastAPI(
@@ -141,6 +152,7 @@ def create_app(pool: Pool, settings: Settings, *, ui: bool = True) -> FastAPI:
         docs_url=DOCS_URL,
         redoc_url=None,
         openapi_url=OPENAPI_URL,
+        lifespan=more_threads,
     )
     add_error_handlers(app)
     app.middleware("http")(limit_body)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import HTTPException, Request
 
@@ -56,10 +56,15 @@ def allowed(pairs: Sequence[tuple[str, str]], given: tuple[str, str] | None) -> 
     return ok
 
 
-def require_login(pairs: Sequence[tuple[str, str]] | None) -> Callable[[Request], None]:
-    """A FastAPI dependency: 401 with a Dutch message unless the request carries a known login."""
+def require_login(
+    pairs: Sequence[tuple[str, str]] | None,
+) -> Callable[[Request], Awaitable[None]]:
+    """A FastAPI dependency: 401 with a Dutch message unless the request carries a known login.
 
-    def check(request: Request) -> None:
+    Async on purpose: a sync dependency would take a thread from the pool the UI also needs.
+    """
+
+    async def check(request: Request) -> None:
         if not pairs:
             return
         if not allowed(pairs, credentials(request.headers.get("authorization", ""))):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -155,7 +155,9 @@ async def stream_chunks(
     yield "data: [DONE]\n\n"
 
 
-def router(pool: Pool, settings: Settings, login: Callable[[Request], None]) -> APIRouter:
+def router(
+    pool: Pool, settings: Settings, login: Callable[[Request], Awaitable[None]]
+) -> APIRouter:
     r = APIRouter(prefix="/v1", dependencies=[Depends(login)], tags=["openai"])
 
     @r.get("/models", summary="Het model dat deze server aanbiedt (OpenAI-formaat)")
