@@ -66,7 +66,8 @@ def command(obj: Context, host: str | None, port: int | None) -> None:
 
     def ready() -> None:
         url = display_url(settings.host, settings.port)
-        click.echo(f"Recept-assistent draait op {url} (Ctrl-C om te stoppen); API: {url}/api/docs")
+        click.echo(f"Recept-assistent draait op {url} (Ctrl-C om te stoppen)")
+        click.echo(f"API: {url}/api (schema {url}/api/openapi.json), OpenAI-compatibel: {url}/v1")
 
     try:
         serve(settings, ready, _busy(settings.host, settings.port))
