@@ -302,6 +302,54 @@ def with_open_streams(url: str, conversations: int, streams: int) -> dict[str, A
     return result
 
 
+# --- processes or threads ---------------------------------------------------------------
+
+
+async def _drive(pool: Any, n: int) -> tuple[float, list[float]]:
+    """``n`` questions through a pool, as many at once as the pool has workers × 4."""
+    latencies: list[float] = []
+    gate = asyncio.Semaphore(pool.workers * 4)
+
+    async def one(i: int) -> None:
+        async with gate:
+            t0 = time.perf_counter()
+            await pool.call("ask", question=OPENERS[i % len(OPENERS)], history=[])
+            latencies.append(time.perf_counter() - t0)
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(n)))
+    return time.perf_counter() - t0, latencies
+
+
+def processes_or_threads(data_dir: Path, workers: int = 2, n: int = 200) -> dict[str, Any]:
+    """The same questions through two worker processes and through two threads."""
+    from dataclasses import replace
+
+    from assistant import Assistant
+    from recept.settings import Settings
+    from server.pool import ProcessPool, ThreadPool
+
+    settings = Settings.load(env=offline_env(data_dir))
+    out: dict[str, Any] = {"workers": workers, "questions": n}
+    procs = ProcessPool(settings, workers, queue_size=n)
+    try:
+        asyncio.run(_drive(procs, 10))
+        wall, lat = asyncio.run(_drive(procs, n))
+        out["processes"] = summary(lat, [], wall)
+    finally:
+        procs.close()
+    for threads in (0, 1):  # onnx threads per answer: all cores, or one
+        assistant = Assistant.from_settings(replace(settings, torch_threads=threads))
+        pool = ThreadPool(assistant, workers, queue_size=n)
+        try:
+            asyncio.run(_drive(pool, 10))
+            wall, lat = asyncio.run(_drive(pool, n))
+            out[f"threads_onnx_threads_{threads or 'all'}"] = summary(lat, [], wall)
+        finally:
+            pool.close()
+    return out
+
+
 # --- orchestration ---------------------------------------------------------------------
 
 
@@ -339,6 +387,10 @@ def measure(
         ("api_with_open_streams", lambda u: with_open_streams(u, conversations, streams), 0),
     ]
     phases = [p for p in phases if not only or p[0] in only]
+    if not only or "processes_or_threads" in only:
+        result["processes_or_threads"] = processes_or_threads(data_dir)
+    if not phases:
+        return result
     with serve(data_dir) as served:
         api_phase(served.url, 4)  # warm connections and workers
         for name, phase, hogs in phases:
@@ -354,6 +406,44 @@ def measure(
         result["api_slowdown_with_two_hogs"] = round(idle["rps"] / hogged["rps"], 2)
     result["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return result
+
+
+ROWS = (
+    ("api_idle", "JSON API, idle"),
+    ("ui_idle", "UI /chat (gradio_client), idle"),
+    ("side_by_side_idle", "both at once, idle"),
+    ("api_two_hogs", "JSON API, two CPU hogs"),
+    ("ui_two_hogs", "UI /chat, two CPU hogs"),
+    ("side_by_side_two_hogs", "both at once, two CPU hogs"),
+    ("api_with_open_streams", "JSON API, 200 streams held open"),
+)
+
+
+def markdown(r: dict[str, Any]) -> list[str]:
+    """The serving table for bench.md.
+
+    >>> row = {"requests_ok": 150, "errors": 0, "rps": 40.0, "p50_s": 1.0, "p95_s": 1.2}
+    >>> markdown({"conversations": 50, "api_idle": row})[-1]
+    '| JSON API, idle | 150 | 0 | 40.0 | 1.0 | 1.2 |'
+    """
+    lines = [
+        f"## Serving: {r.get('conversations')} concurrent 3-turn conversations per client kind",
+        "",
+        "| phase | requests ok | errors | req/s | p50 s | p95 s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, label in ROWS:
+        value = r.get(key)
+        if not value:
+            continue
+        parts = [("", value)] if "rps" in value else sorted(value.items())
+        for side, v in parts:
+            name = f"{label} ({side})" if side else label
+            lines.append(
+                f"| {name} | {v['requests_ok']} | {v['errors']} | {v['rps']} | "
+                f"{v['p50_s']} | {v['p95_s']} |"
+            )
+    return lines
 
 
 def main(argv: Sequence[str] | None = None) -> int:
