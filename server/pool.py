@@ -22,6 +22,7 @@ import itertools
 import logging
 import math
 import multiprocessing as mp
+import multiprocessing.connection
 import os
 import queue
 import signal
@@ -144,6 +145,8 @@ def unpack_error(packed: tuple[str, str]) -> ReceptError:
 class _Job:
     sink: Sink
     started: float = field(default_factory=time.perf_counter)
+    emitted: bool = False  # a result reached the caller: the job can no longer be re-run
+    retried: bool = False
 
 
 class Pool:
@@ -156,7 +159,7 @@ class Pool:
         self._jobs: dict[int, _Job] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._service_s = 0.05  # running mean of a job's duration, for Retry-After
+        self._latency_s = 0.05  # running mean from admission to the last result
 
     # --- admission ----------------------------------------------------------------------
 
@@ -165,8 +168,12 @@ class Pool:
         return len(self._jobs)
 
     def retry_after(self) -> int:
-        """Seconds until the queue has likely drained (at least 1)."""
-        return max(1, math.ceil(self.in_flight / self.workers * self._service_s))
+        """Seconds to wait before trying again: what a request admitted now would take.
+
+        >>> Pool(workers=2, queue_size=0).retry_after()
+        1
+        """
+        return max(1, math.ceil(self._latency_s))
 
     def submit(self, kind: str, kw: dict[str, Any], sink: Sink) -> None:
         """Start a job, or raise BusyError when ``workers + queue_size`` are already admitted."""
@@ -187,6 +194,7 @@ class Pool:
     def _emit(self, tid: int, item: Any) -> None:
         job = self._jobs.get(tid)
         if job is not None:
+            job.emitted = True
             job.sink("item", item)
 
     def _end(self, tid: int, error: BaseException | None = None) -> None:
@@ -195,7 +203,7 @@ class Pool:
             if job is None:
                 return
             took = time.perf_counter() - job.started
-            self._service_s = 0.9 * self._service_s + 0.1 * took
+            self._latency_s = 0.9 * self._latency_s + 0.1 * took
         job.sink("done", None) if error is None else job.sink("error", error)
 
     def close(self) -> None:
@@ -291,40 +299,62 @@ def worker_settings(settings: Settings) -> Settings:
     return settings if settings.torch_threads > 0 else replace(settings, torch_threads=1)
 
 
-def worker_main(settings: Settings, tasks: Any, results: Any) -> None:
-    """A worker process: load the assistant, then answer jobs until a None arrives."""
+class _Gone(Exception):
+    """The server end of a worker's pipe is closed."""
+
+
+def worker_main(settings: Settings, conn: Any) -> None:
+    """A worker process: load the assistant, then answer one job at a time until None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICE)
-    pid = os.getpid()
     try:
         assistant = Assistant.from_settings(settings)
         assistant.retrieve("opwarmen")  # the first query pays for lazy model set-up
     except BaseException as exc:
         if not isinstance(exc, ReceptError):
-            log.exception("worker %s could not load the assistant", pid)
-        results.put(("init_error", pid, pack_error(exc)))
+            log.exception("worker %s could not load the assistant", os.getpid())
+        conn.send(("init_error", 0, pack_error(exc)))
         return
-    results.put(("ready", pid, describe(assistant)))
-    while True:
-        task = tasks.get()
-        if task is None:
-            return
-        tid, kind, kw = task
-        results.put(("start", tid, pid))
+
+    def send(message: tuple[str, int, Any]) -> None:
         try:
-            for item in run_job(assistant, kind, kw):
-                results.put(("item", tid, item))
-        except BaseException as exc:
-            if not isinstance(exc, ReceptError):
-                log.exception("job %s failed", kind)
-            results.put(("error", tid, pack_error(exc)))
-        else:
-            results.put(("done", tid, None))
+            conn.send(message)
+        except (EOFError, OSError) as exc:
+            raise _Gone from exc
+
+    send(("ready", 0, describe(assistant)))
+    with contextlib.suppress(_Gone, EOFError, OSError):  # the server is gone: so is this worker
+        while (task := conn.recv()) is not None:
+            tid, kind, kw = task
+            try:
+                for item in run_job(assistant, kind, kw):
+                    send(("item", tid, item))
+            except _Gone:
+                raise
+            except BaseException as exc:
+                if not isinstance(exc, ReceptError):
+                    log.exception("job %s failed", kind)
+                send(("error", tid, pack_error(exc)))
+            else:
+                send(("done", tid, None))
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    ready: bool = False
+    task: tuple[int, str, dict[str, Any]] | None = None  # the job it is answering
 
 
 class ProcessPool(Pool):
-    """Worker processes, each with its own Assistant; one task queue they all take from."""
+    """Worker processes, each with its own Assistant and its own pipe.
+
+    The waiting jobs stay here and a worker gets the next one when it is free, so a worker
+    that dies (killed, out of memory) takes only its own job with it — a shared queue's lock
+    held by a killed process would block the others for good. It is replaced at once.
+    """
 
     def __init__(
         self, settings: Settings, workers: int, queue_size: int, ready_s: float = 300.0
@@ -332,11 +362,9 @@ class ProcessPool(Pool):
         super().__init__(workers, queue_size)
         self._settings = worker_settings(settings)
         self._ctx = mp.get_context("spawn")  # never fork a process with threads and a model
-        self._tasks: Any = self._ctx.Queue()
-        self._results: Any = self._ctx.Queue()
-        self._procs: dict[int, Any] = {}
-        self._ready: set[int] = set()
-        self._owner: dict[int, int] = {}  # job id -> pid of the worker that took it
+        self._workers: list[_Worker] = []
+        self._waiting: collections.deque[tuple[int, str, dict[str, Any]]] = collections.deque()
+        self._send_lock = threading.RLock()
         self._stopping = threading.Event()
         for _ in range(self.workers):
             self._spawn()
@@ -349,85 +377,119 @@ class ProcessPool(Pool):
         self._reader.start()
 
     def _spawn(self) -> None:
-        proc = self._ctx.Process(
-            target=worker_main, args=(self._settings, self._tasks, self._results), daemon=True
-        )
+        parent, child = self._ctx.Pipe(duplex=True)
+        proc = self._ctx.Process(target=worker_main, args=(self._settings, child), daemon=True)
         proc.start()
-        assert proc.pid is not None
-        self._procs[proc.pid] = proc
+        child.close()
+        self._workers.append(_Worker(proc, parent))
 
     def _await_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while len(self._ready) < self.workers:
+        while not all(w.ready for w in self._workers):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ReceptError("De werkprocessen kwamen niet op tijd klaar met laden.")
-            try:
-                tag, pid, value = self._results.get(timeout=min(left, 1.0))
-            except queue.Empty:
-                if not any(p.is_alive() for p in self._procs.values()):
-                    raise ReceptError("De werkprocessen stopten tijdens het laden.") from None
-                continue
-            if tag == "init_error":
-                raise unpack_error(value)
-            if tag == "ready":
-                self._ready.add(pid)
+            for w in self._workers:
+                if w.ready or not w.conn.poll(min(left, 0.2)):
+                    continue
+                try:
+                    tag, _, value = w.conn.recv()
+                except (EOFError, OSError):
+                    raise ReceptError("Een werkproces stopte tijdens het laden.") from None
+                if tag == "init_error":
+                    raise unpack_error(value)
+                w.ready = True
                 self.info = value
 
     def pids(self) -> list[int]:
-        return [pid for pid, p in self._procs.items() if p.is_alive()]
+        return [w.proc.pid for w in self._workers if w.proc.is_alive()]
 
     def alive(self) -> int:
-        return sum(1 for pid in self._ready if pid in self._procs and self._procs[pid].is_alive())
+        return sum(1 for w in self._workers if w.ready and w.proc.is_alive())
 
     def _start(self, tid: int, kind: str, kw: dict[str, Any]) -> None:
-        self._tasks.put((tid, kind, kw))
+        with self._send_lock:
+            self._waiting.append((tid, kind, kw))
+            self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Give waiting jobs to free workers (called with the send lock held)."""
+        for w in self._workers:
+            if not self._waiting:
+                return
+            if w.ready and w.task is None:
+                task = self._waiting.popleft()
+                try:
+                    w.conn.send(task)
+                except (OSError, ValueError):  # it just died: the job waits for another
+                    self._waiting.appendleft(task)
+                    continue
+                w.task = task
 
     def _read(self) -> None:
         while not self._stopping.is_set():
-            try:
-                tag, key, value = self._results.get(timeout=1.0)
-            except queue.Empty:
-                self._check_workers()
-                continue
-            except (EOFError, OSError):
-                return
-            if tag == "start":
-                self._owner[key] = value
-            elif tag == "item":
-                self._emit(key, value)
-            elif tag in ("done", "error"):
-                self._owner.pop(key, None)
-                self._end(key, unpack_error(value) if tag == "error" else None)
-            elif tag == "ready":
-                self._ready.add(key)
-            elif tag == "init_error":
-                log.error("a replacement worker could not load: %s", value[1])
+            conns = {w.conn: w for w in self._workers}
+            for ready in mp.connection.wait(list(conns), timeout=1.0):
+                worker = conns[ready]  # type: ignore[index]
+                try:
+                    tag, tid, value = worker.conn.recv()
+                except (EOFError, OSError):
+                    self._replace(worker)
+                    continue
+                self._handle(worker, tag, tid, value)
+            for w in list(self._workers):
+                if not w.proc.is_alive() and not self._stopping.is_set():
+                    self._replace(w)
 
-    def _check_workers(self) -> None:
-        """A worker that died fails its job (never a hanging request) and is replaced."""
-        for pid, proc in list(self._procs.items()):
-            if proc.is_alive() or self._stopping.is_set():
-                continue
-            log.error("worker %s exited with %s; starting a new one", pid, proc.exitcode)
-            del self._procs[pid]
-            self._ready.discard(pid)
-            for tid, owner in list(self._owner.items()):
-                if owner == pid:
-                    self._owner.pop(tid, None)
-                    self._end(tid, ReceptError(WORKER_DIED))
+    def _handle(self, worker: _Worker, tag: str, tid: int, value: Any) -> None:
+        if tag == "item":
+            self._emit(tid, value)
+        elif tag in ("done", "error"):
+            with self._send_lock:
+                worker.task = None
+                self._dispatch()
+            self._end(tid, unpack_error(value) if tag == "error" else None)
+        elif tag == "ready":
+            worker.ready = True
+            with self._send_lock:
+                self._dispatch()
+        elif tag == "init_error":
+            log.error("a replacement worker could not load: %s", value[1])
+
+    def _replace(self, worker: _Worker) -> None:
+        """A worker that died is replaced. Its job runs once more on another worker (jobs only
+        read) unless results already went out; then it fails, never hangs."""
+        if self._stopping.is_set() or worker not in self._workers:
+            return
+        log.error(
+            "worker %s exited (%s); starting a new one", worker.proc.pid, worker.proc.exitcode
+        )
+        with self._send_lock:
+            self._workers.remove(worker)
+            worker.conn.close()
+            worker.proc.join(timeout=1)  # reap it: no zombie left behind
+            lost, worker.task = worker.task, None
             self._spawn()
+            job = self._jobs.get(lost[0]) if lost else None
+            if lost and job and not job.emitted and not job.retried:
+                job.retried = True
+                self._waiting.appendleft(lost)
+                self._dispatch()
+                return
+        if lost is not None:
+            self._end(lost[0], ReceptError(WORKER_DIED))
 
     def close(self) -> None:
         self._stopping.set()
-        for _ in self._procs:
-            self._tasks.put(None)
+        for w in self._workers:
+            with contextlib.suppress(OSError, ValueError):
+                w.conn.send(None)
         deadline = time.monotonic() + 10
-        for proc in self._procs.values():
-            proc.join(timeout=max(0.1, deadline - time.monotonic()))
-            if proc.is_alive():
-                proc.terminate()
-                proc.join(timeout=5)
+        for w in self._workers:
+            w.proc.join(timeout=max(0.1, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.proc.terminate()
+                w.proc.join(timeout=5)
         for tid in list(self._jobs):
             self._end(tid, ReceptError("De server stopt."))
 

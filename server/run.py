@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 
@@ -13,8 +15,17 @@ from server.app import create_app
 from server.pool import make_pool
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(settings: Settings, on_ready: Callable[[], None], on_bind_error: Exception) -> None:
-    """Load the workers, serve, call ``on_ready`` once listening; return after Ctrl-C."""
+    """Load the workers, serve, call ``on_ready`` once listening; return after Ctrl-C.
+
+    SIGTERM stops it like Ctrl-C, so the workers are stopped too (and a worker whose server
+    was killed outright exits when its pipe closes).
+    """
+    signal.signal(signal.SIGTERM, _interrupt)
     pool = make_pool(settings)
     try:
         config = uvicorn.Config(

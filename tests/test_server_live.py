@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from recept.settings import Settings
@@ -32,13 +33,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, indexed_settings: Settings) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("live")
+def start(work: Path, indexed_settings: Settings) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """`recept serve` on a copy of the session's index; returns once it listens."""
     data = work / "data"
-    shutil.copytree(indexed_settings.data_path, data, symlinks=True)
+    if not data.exists():
+        shutil.copytree(indexed_settings.data_path, data, symlinks=True)
     port = free_port()
-    log = work / "serve.log"
+    log = work / f"serve-{port}.log"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("RECEPT_")},
         "RECEPT_DATA_DIR": str(data),
@@ -52,23 +53,57 @@ def server(tmp_path_factory: pytest.TempPathFactory, indexed_settings: Settings)
             stderr=subprocess.STDOUT,
             env=env,
         )
-    try:
-        deadline = time.monotonic() + READY_S
-        while "draait op" not in log.read_text():
-            if proc.poll() is not None:
-                pytest.fail(f"recept serve exited: {log.read_text()[-2000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"recept serve not ready: {log.read_text()[-2000:]}")
-            time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-        assert proc.poll() is None, log.read_text()[-2000:]
-    finally:
+    deadline = time.monotonic() + READY_S
+    while "draait op" not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop(proc)
+            pytest.fail(f"recept serve did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.3)
+    return proc, f"http://127.0.0.1:{port}", log
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
         proc.terminate()
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def workers_of(pid: int) -> list[psutil.Process]:
+    """The answering processes (multiprocessing's resource tracker is not one)."""
+    workers = []
+    for kid in psutil.Process(pid).children():
+        try:
+            if "resource_tracker" not in " ".join(kid.cmdline()):
+                workers.append(kid)
+        except psutil.Error:  # exited meanwhile
+            continue
+    return workers
+
+
+def gone(procs: list[psutil.Process], within_s: float) -> bool:
+    _, alive = psutil.wait_procs(procs, timeout=within_s)
+    return not alive
+
+
+@pytest.fixture(scope="module")
+def live(
+    tmp_path_factory: pytest.TempPathFactory, indexed_settings: Settings
+) -> Iterator[tuple[str, int]]:
+    proc, url, log = start(tmp_path_factory.mktemp("live"), indexed_settings)
+    try:
+        yield url, proc.pid
+        assert proc.poll() is None, log.read_text()[-2000:]
+    finally:
+        stop(proc)
+
+
+@pytest.fixture(scope="module")
+def server(live: tuple[str, int]) -> str:
+    return live[0]
 
 
 def test_plain_http_api(server: str) -> None:
@@ -138,3 +173,32 @@ def test_ui_on_the_same_port(server: str) -> None:
     text, sources, citations = client.predict(QUESTION, [], api_name="/chat")
     client.close()
     assert citations and "[1]" in text and sources
+
+
+def test_a_killed_worker_fails_nothing_and_is_replaced(live: tuple[str, int]) -> None:
+    url, pid = live
+    before = workers_of(pid)
+    assert len(before) == 2
+    before[0].kill()
+    for _ in range(6):  # the other worker answers meanwhile
+        r = httpx.post(f"{url}/api/ask", json={"question": QUESTION}, auth=AUTH, timeout=120)
+        assert r.status_code == 200, r.text
+    deadline = time.monotonic() + READY_S
+    while httpx.get(f"{url}/api/health", auth=AUTH).json()["workers_ready"] < 2:
+        assert time.monotonic() < deadline, "no replacement worker"
+        time.sleep(0.5)
+    assert before[0].pid not in [w.pid for w in workers_of(pid)]
+
+
+def test_stopping_the_server_stops_its_workers(tmp_path: Path, indexed_settings: Settings) -> None:
+    proc, _, _ = start(tmp_path, indexed_settings)
+    workers = workers_of(proc.pid)
+    assert len(workers) == 2
+    proc.terminate()  # SIGTERM: a clean stop
+    assert proc.wait(timeout=60) == 0
+    assert gone(workers, 30)
+    proc, _, _ = start(tmp_path, indexed_settings)
+    workers = workers_of(proc.pid)
+    proc.kill()  # no chance to clean up: the workers notice their pipe closing
+    proc.wait(timeout=30)
+    assert gone(workers, 30)
