@@ -291,8 +291,15 @@ def with_open_streams(url: str, conversations: int, streams: int) -> dict[str, A
         target=lambda: held.update(n=asyncio.run(_hold_streams(url, streams, opened, stop)))
     )
     holder.start()
-    opened.wait(120)
-    time.sleep(1.0)  # the held requests themselves are answered first
+    opened.wait(300)
+    # The held requests' own answers are computed first (a burst of 200 is past the queue's
+    # bound, so some of them get a 503): measure once the server is idle with them open.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        health = httpx.get(url + "/api/health", auth=AUTH, timeout=30).json()
+        if health["in_flight"] == 0:
+            break
+        time.sleep(0.5)
     try:
         result = api_phase(url, conversations)
     finally:

@@ -8,7 +8,7 @@ OpenAI's shape ({"error": {...}}), so SDKs show the message.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import anyio.to_thread
@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from recept import errors
 from recept.errors import BusyError, InputError, ReceptError
@@ -71,13 +72,13 @@ def validation_message(problems: Sequence[Any]) -> str:
 
 
 def error_response(
-    request: Request,
+    path: str,
     status: int,
     message: str,
     problems: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    if request.url.path.startswith("/v1"):
+    if path.startswith("/v1"):
         kind = "invalid_request_error" if status < 500 else "server_error"
         body: dict[str, Any] = {"error": {"message": message, "type": kind, "code": status}}
     else:
@@ -94,41 +95,47 @@ def add_error_handlers(app: FastAPI) -> None:
             {"loc": list(p.get("loc", ())), "type": p.get("type", ""), "msg": p.get("msg", "")}
             for p in exc.errors()
         ]
-        return error_response(request, 422, validation_message(problems), problems)
+        return error_response(request.url.path, 422, validation_message(problems), problems)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         headers = dict(exc.headers or {})
-        return error_response(request, exc.status_code, str(exc.detail), headers=headers)
+        return error_response(request.url.path, exc.status_code, str(exc.detail), headers=headers)
 
     async def recept_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ReceptError)
         if isinstance(exc, BusyError):
             headers = {"Retry-After": str(exc.retry_after)}
-            return error_response(request, 503, exc.message, headers=headers)
+            return error_response(request.url.path, 503, exc.message, headers=headers)
         if isinstance(exc, InputError):
-            return error_response(request, 422, exc.message)
+            return error_response(request.url.path, 422, exc.message)
         if isinstance(exc, NOT_READY):
-            return error_response(request, 503, exc.message, headers={"Retry-After": "30"})
-        return error_response(request, 500, exc.message)
+            return error_response(request.url.path, 503, exc.message, headers={"Retry-After": "30"})
+        return error_response(request.url.path, 500, exc.message)
 
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(ReceptError, recept_error)
 
 
-async def limit_body(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """413 for a declared body over MAX_BODY on the API routes (before it is read)."""
-    if request.url.path.startswith(("/api/", "/v1/")):
-        try:
-            size = int(request.headers.get("content-length") or 0)
-        except ValueError:
-            size = 0
-        if size > MAX_BODY:
-            return error_response(request, 413, "Het verzoek is te groot (maximaal 1 MB).")
-    return await call_next(request)
+class LimitBody:
+    """413 for a declared body over MAX_BODY on the API routes, before it is read.
+
+    Plain ASGI (not BaseHTTPMiddleware): every other request, the UI's streams included,
+    passes straight through.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(("/api/", "/v1/")):
+            size = dict(scope["headers"]).get(b"content-length", b"0")
+            if size.isdigit() and int(size) > MAX_BODY:
+                message = "Het verzoek is te groot (maximaal 1 MB)."
+                await error_response(scope["path"], 413, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 @contextlib.asynccontextmanager
@@ -155,7 +162,7 @@ def create_app(pool: Pool, settings: Settings, *, ui: bool = True) -> FastAPI:
         lifespan=more_threads,
     )
     add_error_handlers(app)
-    app.middleware("http")(limit_body)
+    app.add_middleware(LimitBody)
     login = require_login(parse_auth(settings.auth))
     app.include_router(api.router(pool, settings, login))
     app.include_router(chat_completions.router(pool, settings, login))
