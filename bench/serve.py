@@ -334,7 +334,8 @@ def processes_or_threads(data_dir: Path, workers: int = 2, n: int = 200) -> dict
 
     from assistant import Assistant
     from recept.settings import Settings
-    from server.pool import ProcessPool, ThreadPool
+    from server.pool import ThreadPool
+    from server.processes import ProcessPool
 
     settings = Settings.load(env=offline_env(data_dir))
     out: dict[str, Any] = {"workers": workers, "questions": n}

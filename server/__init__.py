@@ -5,7 +5,8 @@
     chat_completions.py  /v1/chat/completions (also streaming), /v1/models
     auth.py              the RECEPT_AUTH users for the APIs (Basic or Bearer user:password)
     schemas.py           request and response bodies (the OpenAPI schema)
-    pool.py              answering in worker processes, bounded: slower under load, not broken
+    pool.py              the bounded pool: slower under load, not broken (503 past the bound)
+    processes.py         the worker processes, each with its own Assistant
     run.py               uvicorn until Ctrl-C
 
 Only the public API of the assistant is used (``from assistant import Assistant, …``).

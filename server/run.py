@@ -12,7 +12,7 @@ import uvicorn
 
 from recept.settings import Settings
 from server.app import create_app
-from server.pool import make_pool
+from server.processes import make_pool
 
 
 def _interrupt(signum: int, frame: Any) -> None:
