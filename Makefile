@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run serve install install-llm browser models ingest test check bench eval-all lint clean
+.PHONY: run serve install install-llm browser models ingest test check bench bench-serve eval-all lint clean
 
 run: install models ingest
 	$(BIN)/recept serve
@@ -76,6 +76,11 @@ eval-all: install models ingest
 
 bench: install models
 	$(BIN)/python -m bench.run
+
+# Only the serving load test (50 conversations via the JSON API and the UI, idle and beside
+# two CPU hogs): bench/results/serve.json.
+bench-serve: install models
+	$(BIN)/python -m bench.serve
 
 clean:
 	rm -rf $(VENV) data

@@ -320,6 +320,10 @@ def _langchain(r: dict[str, Any]) -> list[str]:
 def markdown(r: dict[str, Any]) -> str:
     """``bench.md``: every table, from the contents of ``bench.json``."""
     parts = [_targets(r), _cold_start(r), _recipe(r), _scale(r), _langchain(r)]
+    if r.get("serving"):
+        from bench.serve import markdown as serving_markdown
+
+        parts.append(serving_markdown(r["serving"]))
     if r.get("failures"):
         parts.append(
             ["## Failures", "", *(f"- {name}: {err}" for name, err in r["failures"].items())]

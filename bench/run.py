@@ -35,6 +35,7 @@ from bench.cold import OFFLINE_ENV, cold_ask, cold_serve
 from bench.langchain_recipe import langchain_run
 from bench.report import TARGETS, markdown, summarise
 from bench.scale import measure_ours, measure_theirs, scale_corpus
+from bench.serve import measure as serving
 from bench.stats import self_peak_rss_mb
 from bench.warm import (
     encoder_runtimes,
@@ -173,6 +174,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         recipe_text = CORPUS_FILE.read_text(encoding="utf-8")
         results["warm_1x"] = run_section(results, "warm latency 1×", warm_one)
+        results["serving"] = run_section(
+            results,
+            "serving under load",
+            lambda: serving(one.data_path, 20 if args.quick else 50),
+        )
         model_dir = resolve_model(user).path
         results["encoder_runtimes"] = run_section(
             results,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import time
 from dataclasses import replace
 
 import click
@@ -57,28 +56,20 @@ def command(obj: Context, host: str | None, port: int | None) -> None:
             raise ConfigError(f"Ongeldige poort: {port}.")
         settings = replace(settings, port=port)
 
-    from assistant import Assistant
-    from ui.app import build_app, launch, parse_auth
+    from server.run import serve
+    from ui.app import parse_auth
 
     parse_auth(settings.auth)  # a bad RECEPT_AUTH or a busy port fails before the slow start
     if not port_free(settings.host, settings.port):
         raise _busy(settings.host, settings.port)
     click.echo("Index en model laden…", err=True)
-    assistant = Assistant.from_settings(settings)
-    assistant.retrieve("opwarmen")  # the first query pays for lazy model set-up; not a user
-    app = build_app(lambda: assistant, settings)
+
+    def ready() -> None:
+        url = display_url(settings.host, settings.port)
+        click.echo(f"Recept-assistent draait op {url} (Ctrl-C om te stoppen)")
+        click.echo(f"API: {url}/api (schema {url}/api/openapi.json), OpenAI-compatibel: {url}/v1")
+
     try:
-        launch(app, settings, prevent_thread_lock=True)
-    except OSError as exc:
-        raise _busy(settings.host, settings.port) from exc
-    click.echo(
-        f"Recept-assistent draait op {display_url(settings.host, settings.port)} "
-        "(Ctrl-C om te stoppen)"
-    )
-    try:
-        while True:
-            time.sleep(0.5)
+        serve(settings, ready, _busy(settings.host, settings.port))
     except KeyboardInterrupt:
         click.echo("Gestopt.", err=True)
-    finally:
-        app.close()

@@ -9,7 +9,8 @@ ReceptError                    base; ``.message`` is user-facing Dutch text
 ├── IngestLockedError          another ingest is running
 ├── ModelError                 the embedding model is missing or fails its checksum
 ├── StoreError                 the vector store (Chroma) failed or is unreachable
-└── LLMError                   the LLM backend failed (callers fall back to extractive)
+├── LLMError                   the LLM backend failed (callers fall back to extractive)
+└── BusyError                  the server's queue is full: try again in ``retry_after`` s
 """
 
 from __future__ import annotations
@@ -65,3 +66,11 @@ class StoreError(ReceptError):
 
 class LLMError(ReceptError):
     pass
+
+
+class BusyError(ReceptError):
+    def __init__(self, retry_after: int = 1) -> None:
+        super().__init__(
+            f"Het is druk, probeer het zo opnieuw (over ongeveer {retry_after} seconden)."
+        )
+        self.retry_after = retry_after

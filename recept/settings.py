@@ -119,6 +119,20 @@ REGISTRY: tuple[Setting, ...] = (
         "auth", str, "", "Inloggen voor de web-app: 'gebruiker:wachtwoord' of pad naar een bestand."
     ),
     Setting("concurrency", int, 8, "Aantal gelijktijdige verzoeken dat de web-app verwerkt."),
+    Setting(
+        "workers",
+        int,
+        0,
+        "Werkprocessen die vragen beantwoorden in `recept serve` (0 = aantal CPU-kernen). Elk "
+        "laadt index en model; met torch_threads 0 rekent elk met één thread.",
+    ),
+    Setting(
+        "queue_size",
+        int,
+        128,
+        "Verzoeken die mogen wachten op een werkproces. Daarboven krijgt de client 'druk, "
+        "probeer het zo opnieuw' (HTTP 503 met Retry-After) in plaats van een time-out.",
+    ),
     Setting("max_file_mb", int, 100, "Grotere documenten worden overgeslagen bij het inlezen."),
 )
 
@@ -173,6 +187,8 @@ class Settings:
     port: int
     auth: str
     concurrency: int
+    workers: int
+    queue_size: int
     max_file_mb: int
 
     @classmethod

@@ -1,9 +1,11 @@
-"""Load: 50 concurrent conversations of 3 turns against a real `recept serve` process.
+"""Load on a busy machine: a real `recept serve` process with two CPU hogs beside it.
 
-Every request goes through gradio_client to the app's ``/chat`` endpoint
-(``predict(question, history) -> (markdown, sources html, citations)``). Zero errors are
-allowed, and every citation must be verbatim in the corpus. Latency percentiles and
-throughput go to ``bench/results/load.json``.
+50 concurrent conversations of 3 turns through the JSON API (``POST /api/ask``) and, at the
+same time, 20 through the UI's ``/chat`` endpoint (gradio_client). Zero errors are allowed
+(a 503 "druk" counts as one: the queue is larger than this load), every citation must be
+verbatim in the corpus, and the server must survive. No latency assertions: the clients
+wait as long as it takes (they share the two busy cores with the server). Throughput and
+latency go to ``bench/results/load.json`` as a record, never as a gate.
 """
 
 from __future__ import annotations
@@ -35,10 +37,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.model]
 PROJECT = Path(__file__).resolve().parents[1]
 RECEPT = Path(sys.executable).with_name("recept")
 RESULTS = PROJECT / "bench" / "results" / "load.json"
-CONVERSATIONS = 50
+CONVERSATIONS = 50  # through the JSON API
+UI_CONVERSATIONS = 20  # through gradio_client, at the same time
 TURNS = 3
+HOGS = 2
+CLIENT_TIMEOUT_S = 300.0
 READY_S = 240.0  # model load + index open on a busy 2-core machine
-GLOBAL_S = 420.0  # all 150 requests
+GLOBAL_S = 900.0  # all 210 requests, beside the hogs
 
 FIRST_QUESTIONS = (
     "Wat betekent Gunnen?",
@@ -81,7 +86,9 @@ class Server:
         try:
             ps = psutil.Process(self.proc.pid)
             while not self._stop.wait(0.25):
-                self.peak_rss = max(self.peak_rss, ps.memory_info().rss)
+                workers = ps.children(recursive=True)  # the answering processes
+                rss = ps.memory_info().rss + sum(w.memory_info().rss for w in workers)
+                self.peak_rss = max(self.peak_rss, rss)
         except psutil.Error:
             return
 
@@ -108,7 +115,12 @@ def served(tmp_path: Path, indexed_settings: Settings) -> Iterator[Server]:
             [str(RECEPT), "serve", "--host", "127.0.0.1", "--port", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "RECEPT_DATA_DIR": str(data), "RECEPT_CONCURRENCY": "8"},
+            env={
+                **os.environ,
+                "RECEPT_DATA_DIR": str(data),
+                "RECEPT_CONCURRENCY": "8",
+                "RECEPT_WORKERS": "2",
+            },
         )
     server = Server(proc, f"http://127.0.0.1:{port}/", log)
     try:
@@ -130,28 +142,60 @@ def served(tmp_path: Path, indexed_settings: Settings) -> Iterator[Server]:
         server.stop()
 
 
-def conversation(url: str, index: int, latencies: list[float]) -> list[dict[str, Any]]:
-    """Three turns with growing history; returns every citation the server gave."""
+def questions(index: int) -> list[str]:
+    return [FIRST_QUESTIONS[index % len(FIRST_QUESTIONS)], *FOLLOW_UPS[index % len(FOLLOW_UPS)]][
+        :TURNS
+    ]
+
+
+def ui_conversation(url: str, index: int, latencies: list[float]) -> list[dict[str, Any]]:
+    """Three turns through the UI's /chat with growing history; returns every citation."""
     from gradio_client import Client
 
     client = Client(
-        url, verbose=False, download_files=False, analytics_enabled=False, max_workers=2
+        url,
+        verbose=False,
+        download_files=False,
+        analytics_enabled=False,
+        max_workers=2,
+        httpx_kwargs={"timeout": CLIENT_TIMEOUT_S},
     )
     history: list[dict[str, str]] = []
     citations: list[dict[str, Any]] = []
-    questions = [
-        FIRST_QUESTIONS[index % len(FIRST_QUESTIONS)],
-        *FOLLOW_UPS[index % len(FOLLOW_UPS)],
-    ]
-    for question in questions[:TURNS]:
-        t0 = time.perf_counter()
-        text, sources, cites = client.predict(question, history, api_name="/chat")
-        latencies.append(time.perf_counter() - t0)
-        assert isinstance(text, str) and text.strip(), question
-        assert isinstance(sources, str)
-        citations.extend(cites)
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": text}]
-    client.close()
+    try:
+        for question in questions(index):
+            t0 = time.perf_counter()
+            text, sources, cites = client.predict(question, history, api_name="/chat")
+            latencies.append(time.perf_counter() - t0)
+            assert isinstance(text, str) and text.strip(), question
+            assert isinstance(sources, str)
+            citations.extend(cites)
+            history += [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": text},
+            ]
+    finally:
+        client.close()
+    return citations
+
+
+def api_conversation(url: str, index: int, latencies: list[float]) -> list[dict[str, Any]]:
+    """Three turns through POST /api/ask; citations in the UI's shape (doc_id, quote, …)."""
+    history: list[dict[str, str]] = []
+    citations: list[dict[str, Any]] = []
+    with httpx.Client(base_url=url, timeout=CLIENT_TIMEOUT_S) as client:
+        for question in questions(index):
+            t0 = time.perf_counter()
+            r = client.post("/api/ask", json={"question": question, "history": history})
+            latencies.append(time.perf_counter() - t0)
+            assert r.status_code == 200, (r.status_code, r.text[:300])
+            body = r.json()
+            assert body["answer"].strip(), question
+            citations += [{**c, "doc_id": c["document"]} for c in body["citations"]]
+            history += [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": body["answer"]},
+            ]
     return citations
 
 
@@ -162,31 +206,55 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def test_fifty_concurrent_conversations(served: Server) -> None:
+@pytest.fixture
+def cpu_hogs() -> Iterator[None]:
+    """Two busy processes at normal priority: the machine is as busy as CI gets."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(HOGS)]
+    try:
+        yield
+    finally:
+        for h in hogs:
+            h.kill()
+            h.wait()
+
+
+def stats(latencies: list[float], wall: float) -> dict[str, Any]:
+    return {
+        "requests_ok": len(latencies),
+        "throughput_rps": round(len(latencies) / wall, 2) if wall else 0.0,
+        "latency_p50_s": round(percentile(latencies, 0.50), 3) if latencies else None,
+        "latency_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
+        "latency_max_s": round(max(latencies), 3) if latencies else None,
+    }
+
+
+def test_fifty_concurrent_conversations_beside_cpu_hogs(served: Server, cpu_hogs: None) -> None:
     source = load_document(CORPUS_FILE, max_bytes=10 * MB)
-    latencies: list[float] = []
+    api_latencies: list[float] = []
+    ui_latencies: list[float] = []
+    base = served.url.rstrip("/")
     t0 = time.perf_counter()
-    pool = ThreadPoolExecutor(max_workers=CONVERSATIONS)
-    futures = [pool.submit(conversation, served.url, i, latencies) for i in range(CONVERSATIONS)]
+    pool = ThreadPoolExecutor(max_workers=CONVERSATIONS + UI_CONVERSATIONS)
+    futures = [
+        pool.submit(ui_conversation, served.url, i, ui_latencies) for i in range(UI_CONVERSATIONS)
+    ]
+    futures += [pool.submit(api_conversation, base, i, api_latencies) for i in range(CONVERSATIONS)]
     done, pending = wait(futures, timeout=GLOBAL_S, return_when=FIRST_EXCEPTION)
     wall = time.perf_counter() - t0
     pool.shutdown(wait=False, cancel_futures=True)
 
     errors = [repr(f.exception()) for f in done if f.exception() is not None]
-    requests = len(latencies)
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "conversations": CONVERSATIONS,
+        "conversations_api": CONVERSATIONS,
+        "conversations_ui": UI_CONVERSATIONS,
         "turns": TURNS,
-        "requests_ok": requests,
+        "cpu_hogs": HOGS,
         "errors": len(errors) + len(pending),
         "wall_s": round(wall, 2),
-        "throughput_rps": round(requests / wall, 2) if wall else 0.0,
-        "latency_p50_s": round(percentile(latencies, 0.50), 3) if latencies else None,
-        "latency_p95_s": round(percentile(latencies, 0.95), 3) if latencies else None,
-        "latency_max_s": round(max(latencies), 3) if latencies else None,
-        "server_peak_rss_mb": round(served.peak_rss / MB, 1),
-        "server_concurrency": 8,
+        "api": stats(api_latencies, wall),
+        "ui": stats(ui_latencies, wall),
+        "server_and_workers_peak_rss_mb": round(served.peak_rss / MB, 1),
         "cpu_count": os.cpu_count(),
         "load_avg_1m_after": round(os.getloadavg()[0], 2),
     }
@@ -195,7 +263,8 @@ def test_fifty_concurrent_conversations(served: Server) -> None:
 
     assert not pending, f"{len(pending)} conversations unfinished after {GLOBAL_S:.0f} s"
     assert not errors, errors[:3]
-    assert requests == CONVERSATIONS * TURNS
+    assert len(api_latencies) == CONVERSATIONS * TURNS
+    assert len(ui_latencies) == UI_CONVERSATIONS * TURNS
 
     bad = [
         c

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI
 
-from assistant import Assistant
 from recept.errors import ConfigError, ReceptError
 from recept.schema import Chunk
 from recept.settings import Settings
@@ -26,11 +26,12 @@ from ui.browser_tab import BrowserController, build_browser_tab
 from ui.chat_tab import ChatController, build_chat_tab
 from ui.feedback import FeedbackLog
 from ui.motion_tab import MotionController, build_motion_tab
+from ui.ports import AnswerService
 from ui.render import CSS, notice_html
 
 log = logging.getLogger(__name__)
 
-AssistantFactory = Callable[[], Assistant]
+AssistantFactory = Callable[[], AnswerService]
 TITLE = "Recept-assistent"
 
 
@@ -39,11 +40,11 @@ class AssistantHolder:
 
     def __init__(self, factory: AssistantFactory) -> None:
         self._factory = factory
-        self._assistant: Assistant | None = None
+        self._assistant: AnswerService | None = None
         self._corpus: dict[str, Chunk] | None = None
         self._lock = threading.Lock()
 
-    def get(self) -> Assistant:
+    def get(self) -> AnswerService:
         if self._assistant is None:
             with self._lock:
                 if self._assistant is None:
@@ -163,6 +164,14 @@ def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blo
     return app
 
 
+AUTH_MESSAGE = "Log in om de Recept-assistent te gebruiken."
+
+
+def _queue(app: gr.Blocks, settings: Settings) -> None:
+    # A bounded queue: past it Gradio answers "queue full" at once instead of a timeout.
+    app.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
+
+
 def launch(
     app: gr.Blocks,
     settings: Settings,
@@ -170,15 +179,15 @@ def launch(
     prevent_thread_lock: bool = False,
     quiet: bool = True,
 ) -> str:
-    """Start the server (offline, no share link) and return its local URL."""
+    """Start Gradio's own server (offline, no share link) and return its local URL."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    app.queue(default_concurrency_limit=settings.concurrency)
+    _queue(app, settings)
     kwargs: dict[str, Any] = {
         "server_name": settings.host,
         "server_port": settings.port,
         "share": False,
         "auth": parse_auth(settings.auth),
-        "auth_message": "Log in om de Recept-assistent te gebruiken.",
+        "auth_message": AUTH_MESSAGE,
         "prevent_thread_lock": prevent_thread_lock,
         "quiet": quiet,
         "show_error": False,
@@ -192,3 +201,26 @@ def launch(
     }
     _, local_url, _ = app.launch(**kwargs)
     return str(local_url)
+
+
+def mount(parent: FastAPI, app: gr.Blocks, settings: Settings) -> FastAPI:
+    """Mount the UI at / on ``parent`` (routes added to ``parent`` before stay in front)."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    _queue(app, settings)
+    mounted: FastAPI = gr.mount_gradio_app(
+        parent,
+        app,
+        path="/",
+        server_name=settings.host,
+        server_port=settings.port,
+        footer_links=["api"],
+        auth=parse_auth(settings.auth),
+        auth_message=AUTH_MESSAGE,
+        show_error=False,
+        ssr_mode=False,
+        mcp_server=False,
+        enable_monitoring=False,
+        theme=THEME,
+        css=CSS,
+    )
+    return mounted

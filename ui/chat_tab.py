@@ -16,10 +16,11 @@ from typing import Any
 import gradio as gr
 from gradio.events import api as gr_api
 
-from assistant import Assistant, clean_question
+from assistant import clean_question
 from recept.errors import InputError, ReceptError
 from recept.schema import Answer, Chunk, Message
 from ui.feedback import FeedbackLog, make_record
+from ui.ports import GetAssistant
 from ui.render import chat_markdown, empty_panel, notice_html, sources_html
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,6 @@ if (!window.__receptBronLinks) {
 }
 """
 
-GetAssistant = Callable[[], Assistant]
 GetCorpus = Callable[[], Mapping[str, Chunk]]
 
 

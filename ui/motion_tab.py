@@ -14,9 +14,10 @@ from typing import Any
 
 import gradio as gr
 
-from assistant import Assistant, motion_to_docx, motion_to_markdown
+from assistant import motion_to_docx, motion_to_markdown
 from recept.errors import InputError, ReceptError
 from recept.schema import Chunk, Motion
+from ui.ports import GetAssistant
 from ui.render import answer_markdown, chunk_index, notice_html, source_cards
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 PREFIX = "motie-bron"  # anchor ids of this tab's source cards (the chat uses "bron")
 KEEP_SECONDS = 24 * 3600
 
-GetAssistant = Callable[[], Assistant]
 GetCorpus = Callable[[], Mapping[str, Chunk]]
 
 
