@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import inspect
 import itertools
 import logging
 import math
@@ -27,7 +26,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,19 +57,6 @@ def worker_count(setting: int) -> int:
     return setting if setting > 0 else max(1, os.cpu_count() or 1)
 
 
-def accepts(fn: Callable[..., Any], name: str) -> bool:
-    """True when ``fn`` takes a keyword argument ``name`` (new API features are optional).
-
-    >>> accepts(lambda question, documents=None: 0, "documents"), accepts(print, "documents")
-    (True, False)
-    """
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
-    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-
-
 def describe(assistant: Assistant) -> dict[str, Any]:
     """What /api/health reports about a loaded assistant."""
     manifest = assistant.manifest
@@ -86,10 +72,7 @@ def run_job(assistant: Assistant, kind: str, kw: dict[str, Any]) -> Iterator[Any
     """One job on an assistant; the same code runs in a thread or in a worker process."""
     if kind == "ask":
         documents = kw.get("documents")
-        extra = {"documents": documents} if documents is not None else {}
-        if extra and not accepts(assistant.ask_stream, "documents"):
-            extra = {}  # this Assistant cannot limit the search yet: answer over all documents
-        yield from assistant.ask_stream(kw["question"], kw.get("history", []), **extra)
+        yield from assistant.ask_stream(kw["question"], kw.get("history", []), documents)
     elif kind == "motion":
         yield assistant.draft_motion(
             kw["request"],
@@ -303,11 +286,24 @@ class PooledAssistant:
         self.pool = pool
         self.settings = settings
 
-    def ask_stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Answer]:
-        yield from self.pool.iterate("ask", question=question, history=list(history))
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        documents: Collection[str] | None = None,
+    ) -> Iterator[Answer]:
+        docs = sorted(documents) if documents is not None else None
+        yield from self.pool.iterate(
+            "ask", question=question, history=list(history), documents=docs
+        )
 
-    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
-        answer: Answer = last(self.ask_stream(question, history))
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        documents: Collection[str] | None = None,
+    ) -> Answer:
+        answer: Answer = last(self.ask_stream(question, history, documents))
         return answer
 
     def draft_motion(

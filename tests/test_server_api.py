@@ -85,6 +85,8 @@ def test_documents_field_is_validated_and_accepted(client: TestClient, assistant
     bad = client.post("/api/ask", json={"question": QUESTION, "documents": "recept"})
     assert bad.status_code == 422
     assert "documents" in bad.json()["detail"]
+    unknown = client.post("/api/ask", json={"question": QUESTION, "documents": ["geen-document"]})
+    assert unknown.status_code == 422 and "Onbekend document" in unknown.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -211,3 +211,29 @@ def test_login_is_required_when_auth_is_set(
         assert citations
     finally:
         app.close()
+
+
+def test_the_chat_can_be_limited_to_some_documents() -> None:
+    from recept.schema import Answer, Chunk
+    from ui.chat_tab import ChatController, ChatSession
+    from ui.feedback import FeedbackLog
+
+    seen: list[object] = []
+
+    class Fake:
+        settings = Settings.load(env={})
+
+        def ask_stream(self, question: str, history: object = (), documents: object = None):  # type: ignore[no-untyped-def]
+            seen.append(documents)
+            yield Answer(question, "Nee.", [], [], True, "nl", "extractive")
+
+    chunks = {
+        "a": Chunk("a", "recept", "section", "", 0, 1, "x", "x", ""),
+        "b": Chunk("b", "brief", "section", "", 0, 1, "y", "y", ""),
+    }
+    ctrl = ChatController(lambda: Fake(), lambda: chunks, FeedbackLog(Path("/nonexistent")))  # type: ignore[arg-type,return-value]
+    assert ctrl.document_choices() == ["brief", "recept"]
+    session = ctrl.set_documents(["recept"], ChatSession())
+    list(ctrl.respond("Wat staat er over gunnen?", session))
+    assert seen == [["recept"]]
+    assert ctrl.set_documents([], session).documents is None  # none ticked: all documents

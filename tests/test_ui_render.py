@@ -272,7 +272,9 @@ class FakeAssistant:
         self.seen: list[list[Message]] = []
         self.ch = chunk()
 
-    def ask_stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Answer]:
+    def ask_stream(
+        self, question: str, history: Sequence[Message] = (), documents: object = None
+    ) -> Iterator[Answer]:
         self.seen.append(list(history))
         q = "In elke relatie kunnen er misverstanden ontstaan."
         c = [cite(1, self.ch, q)]
@@ -326,7 +328,9 @@ def test_chat_shows_a_missing_index_in_dutch(tmp_path: Path) -> None:
 
 def test_chat_hides_unexpected_errors(tmp_path: Path) -> None:
     class Broken(FakeAssistant):
-        def ask_stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Answer]:
+        def ask_stream(
+            self, question: str, history: Sequence[Message] = (), documents: object = None
+        ) -> Iterator[Answer]:
             raise RuntimeError("geheime details")
             yield
 

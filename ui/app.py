@@ -153,14 +153,20 @@ def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blo
             api_visibility="private",
         ).then(**chat.ask_kwargs())
 
-        def on_load() -> tuple[Any, str, str]:
+        def on_load() -> tuple[Any, str, str, Any]:
             problem = holder.status()
             if problem:
-                return gr.HTML(problem, visible=True), problem, ""
+                return gr.HTML(problem, visible=True), problem, "", gr.skip()
             facts, cards = browser_ctrl.overview()
-            return gr.HTML("", visible=False), facts, cards
+            docs = chat_ctrl.document_choices()
+            scope = gr.CheckboxGroup(choices=docs, value=[], visible=len(docs) > 1)
+            return gr.HTML("", visible=False), facts, cards, scope
 
-        app.load(on_load, outputs=[status, browser.facts, browser.cards], api_visibility="private")
+        app.load(
+            on_load,
+            outputs=[status, browser.facts, browser.cards, chat.scope],
+            api_visibility="private",
+        )
     return app
 
 

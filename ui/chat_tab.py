@@ -69,6 +69,7 @@ class ChatSession:
     display: list[dict[str, Any]] = field(default_factory=list)  # what the Chatbot shows
     records: dict[int, dict[str, Any]] = field(default_factory=dict)  # display index → answer
     last: int | None = None  # display index of the latest finished answer
+    documents: list[str] | None = None  # search only these document ids (None: all)
 
 
 # (chatbot messages, sources HTML, textbox value, notice HTML, session); gr.skip() leaves
@@ -104,6 +105,16 @@ class ChatController:
 
     # --- answering ---------------------------------------------------------------------
 
+    def set_documents(self, selected: Sequence[str] | None, session: ChatSession) -> ChatSession:
+        """Limit the search to the documents ticked; none ticked searches them all."""
+        session = copy.deepcopy(session) if session is not None else ChatSession()
+        session.documents = sorted(selected) if selected else None
+        return session
+
+    def document_choices(self) -> list[str]:
+        """The ids of the indexed documents, for the 'Zoeken in' choice."""
+        return sorted({c.doc_id for c in self.get_corpus().values()})
+
     def _remember(self, answer: Answer) -> None:
         """Keep recent answers' citations, so API feedback can record what was cited."""
         with self._recent_lock:
@@ -138,7 +149,8 @@ class ChatController:
         yield session.display, empty_panel("Bronnen zoeken…"), "", _notice(""), session
         answer: Answer | None = None
         try:
-            for answer in assistant.ask_stream(question, list(session.history)):
+            history = list(session.history)
+            for answer in assistant.ask_stream(question, history, documents=session.documents):
                 session.display[idx] = {"role": "assistant", "content": chat_markdown(answer)}
                 yield session.display, gr.skip(), "", gr.skip(), session
         except ReceptError as exc:
@@ -277,6 +289,7 @@ class ChatTab:
     sources: gr.HTML
     notice: gr.HTML
     session: gr.State
+    scope: gr.CheckboxGroup  # which documents to search (shown when there are several)
 
     def ask_kwargs(self) -> dict[str, Any]:
         """Event arguments that ask the question in the textbox (for ``.then(**…)``)."""
@@ -321,6 +334,13 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
                 )
                 clear = gr.Button("Nieuw gesprek", scale=1, min_width=160, elem_id="wis")
             notice = gr.HTML("", elem_id="chat-melding", padding=False, visible=False)
+            scope = gr.CheckboxGroup(
+                label="Zoeken in",
+                info="Niets aangevinkt: in alle documenten.",
+                choices=[],
+                visible=False,
+                elem_id="documenten",
+            )
             with gr.Row(elem_id="voorbeelden"):
                 gr.Markdown("Voorbeelden:", elem_classes=["voorbeelden-label"])
                 example_buttons = [
@@ -348,7 +368,10 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
                 js_on_load=SCROLL_JS,
                 padding=False,
             )
-    tab = ChatTab(controller, chatbot, textbox, sources, notice, session)
+    tab = ChatTab(controller, chatbot, textbox, sources, notice, session, scope)
+    scope.change(
+        controller.set_documents, inputs=[scope, session], outputs=session, api_visibility="private"
+    )
     ask = tab.ask_kwargs()
     textbox.submit(**ask)
     send.click(**ask)

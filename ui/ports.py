@@ -6,7 +6,7 @@ embedding callers pass an ``Assistant``. Both fit this protocol.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Protocol
 
 from recept.schema import Answer, Chunk, Message, Motion
@@ -16,9 +16,19 @@ from recept.settings import Settings
 class AnswerService(Protocol):
     settings: Settings
 
-    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer: ...
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        documents: Collection[str] | None = None,
+    ) -> Answer: ...
 
-    def ask_stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Answer]: ...
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        documents: Collection[str] | None = None,
+    ) -> Iterator[Answer]: ...
 
     def draft_motion(
         self,
