@@ -27,7 +27,7 @@ from assistant.conversation.references import resolve
 from assistant.conversation.rework import rework
 from assistant.conversation.state import classify_turn
 from assistant.policy.injection import split_instructions
-from assistant.policy.refusal import OFF_TOPIC, RefusalPolicy, asked_office, refusal_features
+from assistant.policy.refusal import RefusalPolicy, asked_office, refusal_features
 from assistant.query.language import (
     asks_for_overview,
     detect_language,
@@ -46,6 +46,7 @@ from ingest.embed.embedder import Embedder, load_embedder, resolve_model
 from ingest.pipeline import index_state
 from ingest.store import ChromaCatalog
 from recept.errors import IndexMissingError, IndexStaleError, InputError, LLMError
+from recept.profiles import Profile, by_name, claim, installed_profiles
 from recept.schema import Answer, Chunk, Citation, Message, Motion, Passage
 from recept.settings import Settings
 
@@ -78,38 +79,49 @@ def clean_question(question: str, max_chars: int) -> str:
 TOPIC_KINDS = ("ingredient", "section")  # sections worth suggesting when a question is declined
 
 
+def profile_for(
+    profiles: Sequence[Profile], manifest: dict[str, Any], doc_id: str, text: str
+) -> Profile | None:
+    """The profile the document was ingested with (manifest), else the one that claims it."""
+    name = str(manifest.get("documents", {}).get(doc_id, {}).get("profile", ""))
+    return (by_name(profiles, name) if name else None) or claim(profiles, doc_id, text)
+
+
 def routed_retriever(
     settings: Settings,
     store: Any,
     embedder: Embedder,
     chunks: Sequence[Chunk],
     manifest: dict[str, Any],
+    profile_of: dict[str, Profile | None],
 ) -> RoutedRetriever:
-    """One retriever per document, each with the learned parts made for that document.
+    """One retriever per document, each with the learned parts of its own profile.
 
-    The shipped adapter and reranker were fitted on one document: they go to the document
-    whose sha256 they were trained on (and only with the model they were trained with);
-    every other document is searched by reciprocal rank fusion alone.
+    A profile's adapter is used only for the documents it was trained on (by sha256) and with
+    the model it was trained with, its reranker only together with it (it was fitted on the
+    adapted search) or when adapters are switched off; every other document is searched by
+    reciprocal rank fusion alone.
     """
     thesaurus = Thesaurus(POLICY_GROUPS)
     docs_meta: dict[str, Any] = manifest.get("documents", {})
     by_doc: dict[str, list[Chunk]] = {}
     for c in chunks:
         by_doc.setdefault(c.doc_id, []).append(c)
-    adapter = load_adapter() if settings.query_adapter == "auto" else None
-    ranker = load_ranker() if settings.reranker == "learned" else None
     per_document: dict[str, HybridRetriever] = {}
     for doc_id, doc_chunks in by_doc.items():
-        sha = str(docs_meta.get(doc_id, {}).get("sha256", ""))
-        learned = adapter is not None and adapter.matches([sha], manifest.get("model", ""))
+        profile = profile_of.get(doc_id)
+        adapter = ranker = None
+        if profile is not None and profile.adapter_path and settings.query_adapter == "auto":
+            sha = str(docs_meta.get(doc_id, {}).get("sha256", ""))
+            adapter = load_adapter(profile.adapter_path)
+            if not adapter.matches([sha], str(manifest.get("model", ""))):
+                adapter = None  # trained on another text: it would pull towards that one
+        learned_order = adapter is not None or settings.query_adapter == "off"
+        if profile is not None and profile.ranker_path and learned_order:
+            ranker = load_ranker(profile.ranker_path) if settings.reranker == "learned" else None
         view = store if len(by_doc) == 1 else DocumentView(store, doc_id, len(doc_chunks))
         per_document[doc_id] = HybridRetriever(
-            view,
-            embedder,
-            doc_chunks,
-            thesaurus=thesaurus,
-            ranker=ranker if learned or adapter is None else None,
-            adapter=adapter if learned else None,
+            view, embedder, doc_chunks, thesaurus=thesaurus, ranker=ranker, adapter=adapter
         )
     neutral = HybridRetriever(store, embedder, chunks, thesaurus=thesaurus)
     return RoutedRetriever(store, embedder, per_document, neutral)
@@ -159,6 +171,7 @@ class Assistant:
         refusal: RefusalPolicy | None = None,
         llm: Any = None,
         manifest: dict[str, Any] | None = None,
+        profile_of: dict[str, Profile | None] | None = None,
     ) -> None:
         self.settings = settings
         self.manifest = manifest or {}  # the index build's: model, documents and their sha256
@@ -167,11 +180,24 @@ class Assistant:
         self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
         self.llm = llm  # an assistant.llm.engine.LLMEngine or None
         self._corpus_folded = fold(" ".join(documents.values()))
-        self.off_topic_vectors = retriever.embedder.embed_documents(list(OFF_TOPIC))
+        # Each document's profile's off-topic descriptions, embedded once per profile.
+        self.profile_of = profile_of or {}
+        vectors: dict[str, list[list[float]]] = {}
+        for profile in {p.name: p for p in self.profile_of.values() if p is not None}.values():
+            if profile.off_topic:
+                vectors[profile.name] = retriever.embedder.embed_documents(list(profile.off_topic))
+        self.off_topic_vectors: dict[str, list[list[float]]] = {
+            doc: vectors.get(p.name, []) for doc, p in self.profile_of.items() if p is not None
+        }
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, engine: str | None = None, embedder: Embedder | None = None
+        cls,
+        settings: Settings,
+        *,
+        engine: str | None = None,
+        embedder: Embedder | None = None,
+        profiles: Sequence[Profile] | None = None,
     ) -> Assistant:
         """Open the active index (IndexMissingError / IndexStaleError when there is none)."""
         if engine:
@@ -194,7 +220,10 @@ class Assistant:
             )
         store = catalog.open(active.name)
         chunks = store.all_chunks()
-        retriever = routed_retriever(settings, store, embedder, chunks, active.manifest)
+        documents = catalog.documents(active.name)
+        profiles = installed_profiles() if profiles is None else profiles
+        profile_of = {d: profile_for(profiles, active.manifest, d, documents[d]) for d in documents}
+        retriever = routed_retriever(settings, store, embedder, chunks, active.manifest, profile_of)
         llm = None
         if settings.engine != "extractive":
             from assistant.llm.engine import LLMEngine, make_chat_model
@@ -204,8 +233,9 @@ class Assistant:
                 name=f"{settings.engine}:{settings.llm_model}",
                 timeout=settings.llm_timeout,
             )
-        documents = catalog.documents(active.name)
-        return cls(settings, retriever, documents, llm=llm, manifest=active.manifest)
+        return cls(
+            settings, retriever, documents, llm=llm, manifest=active.manifest, profile_of=profile_of
+        )
 
     # --- reading the corpus -------------------------------------------------------------
 
@@ -404,9 +434,9 @@ class Assistant:
             q,
             passages,
             qvec,
-            # The off-topic descriptions were written for the document with learned parts:
-            # budgets and office holders are off topic there, not in a council letter.
-            self.off_topic_vectors if self.retriever.has_learned_parts(lead_doc) else [],
+            # Off-topic descriptions are written for one kind of document (its profile):
+            # budgets and office holders are off topic in the recipe, not in a council letter.
+            self.off_topic_vectors.get(lead_doc, []),
             self.retriever.vocabulary,
             self._corpus_folded,
             dense_top=near.plain,

@@ -24,9 +24,9 @@ from ingest.chunk import CHUNKER_VERSION, chunk_sections
 from ingest.embed.embedder import Embedder, load_embedder
 from ingest.loaders import MB, LoadedDocument, discover, load_document
 from ingest.parse.generic import parse_generic
-from ingest.parse.recept import looks_like_recipe, parse_recept
 from ingest.store import ChromaCatalog
 from recept.errors import DocumentError, IngestLockedError, StoreError
+from recept.profiles import Profile, claim, installed_profiles
 from recept.schema import Chunk, Section
 from recept.settings import Settings
 
@@ -50,11 +50,15 @@ class IngestSummary:
     rebuilt_reason: str = ""
 
 
-def parse_document(doc_id: str, text: str) -> list[Section]:
-    """The recipe parser when the document has its shape, else the generic heading splitter."""
-    if looks_like_recipe(text):
-        return parse_recept(doc_id, text)
-    return parse_generic(doc_id, text)
+def parse_document(
+    doc_id: str, text: str, profiles: Sequence[Profile] = ()
+) -> tuple[list[Section], str]:
+    """(sections, profile name): the parser of the profile that claims the document, else
+    the generic parser of Dutch government documents ('' as profile name)."""
+    profile = claim(profiles, doc_id, text)
+    if profile is not None and profile.parse is not None:
+        return profile.parse(doc_id, text), profile.name
+    return parse_generic(doc_id, text), profile.name if profile else ""
 
 
 def _assign_ids(docs: list[LoadedDocument], taken: dict[str, str]) -> list[LoadedDocument]:
@@ -91,12 +95,15 @@ class Ingestor:
         lock_path: Path,
         max_bytes: int,
         lock_wait: float = 0.0,
+        profiles: Sequence[Profile] | None = None,
     ) -> None:
         self.catalog = catalog
         self.embedder = embedder
         self.lock_path = lock_path
         self.max_bytes = max_bytes
         self.lock_wait = lock_wait
+        # Document profiles (plug-ins) with their own parsers; None: the installed ones.
+        self.profiles = installed_profiles() if profiles is None else tuple(profiles)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, lock_wait: float = 0.0) -> Ingestor:
@@ -185,7 +192,8 @@ class Ingestor:
         sources: dict[str, str] = {}
         docs_meta: dict[str, dict[str, Any]] = {}
         for doc in loaded:
-            doc_chunks = chunk_sections(parse_document(doc.doc_id, doc.text))
+            sections, profile = parse_document(doc.doc_id, doc.text, self.profiles)
+            doc_chunks = chunk_sections(sections)
             for c in doc_chunks:
                 assert doc.text[c.start : c.end] == c.text, "chunk offsets must be exact"
             chunks.extend(doc_chunks)
@@ -196,6 +204,7 @@ class Ingestor:
                 "title": doc.title,
                 "format": doc.format,
                 "chunks": len(doc_chunks),
+                "profile": profile,
             }
 
         old_store = self.catalog.open(active.name) if active else None

@@ -11,6 +11,7 @@ import pytest
 from assistant.api import Assistant
 from assistant.retrieval.adapter import QueryAdapter, fit, load_adapter
 from assistant.retrieval.retrieve import HybridRetriever
+from profiles.recipe import ADAPTER
 from recept.errors import ConfigError
 
 
@@ -60,12 +61,12 @@ def test_a_missing_or_broken_file_is_a_clear_configuration_error(tmp_path: Path)
     with pytest.raises(ConfigError, match="RECEPT_QUERY_ADAPTER=off"):
         load_adapter(tmp_path / "missing.npz")
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
-    with pytest.raises(ConfigError, match="train_ranker"):
+    with pytest.raises(ConfigError, match="profiles.recipe.train"):
         load_adapter(tmp_path / "bad.npz")
 
 
 def test_the_shipped_adapter_is_for_the_recipe_and_was_validated_on_a_set_it_never_saw() -> None:
-    info = load_adapter().info
+    info = load_adapter(ADAPTER).info
     assert info["validated_on"] and not set(info["validated_on"]) & set(info["trained_on"])
     assert all(info[name]["adapter+learned"]["n"] > 0 for name in info["validated_on"])
     assert len(info["documents"]) == 1
@@ -85,7 +86,7 @@ def test_the_assistant_uses_the_adapter_only_for_its_own_corpus(assistant: Assis
     assert only_document(off).adapter is None
     # Another document is never searched with it (tests/test_multi_document.py: both at once).
     docs = {**assistant.manifest["documents"], "other": {"sha256": "0" * 64}}
-    assert not load_adapter().matches([d["sha256"] for d in docs.values()], "e5-small")
+    assert not load_adapter(ADAPTER).matches([d["sha256"] for d in docs.values()], "e5-small")
 
 
 @pytest.mark.model

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ingest.chunk import chunk_sections
 from ingest.parse.recept import blocks, looks_like_recipe, parse_recept
 from ingest.pipeline import parse_document
+from recept.profiles import installed_profiles
 
 SOURCE = CORPUS_FILE.read_text(encoding="utf-8")
 INGREDIENTS = [
@@ -105,7 +106,9 @@ def test_document_type_detection() -> None:
     assert looks_like_recipe(SOURCE)
     other = "# Nota\n\nDit is een gewone nota.\n\n## Inleiding\n\nTekst over beleid.\n"
     assert not looks_like_recipe(other)
-    assert {s.kind for s in parse_document("nota", other)} == {"section"}
+    sections, profile = parse_document("nota", other, installed_profiles())
+    assert {s.kind for s in sections} == {"section"} and profile == ""
+    assert parse_document("recept", SOURCE, installed_profiles())[1] == "recipe"
 
 
 @settings(max_examples=150, deadline=None)

@@ -11,7 +11,6 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.retrieval.rerank import (
-    DEFAULT_PATH,
     FEATURES,
     LinearRanker,
     Signals,
@@ -19,6 +18,7 @@ from assistant.retrieval.rerank import (
     fit,
     load_ranker,
 )
+from profiles.recipe import ADAPTER, RANKER
 from recept.errors import ConfigError
 from recept.settings import Settings
 
@@ -90,7 +90,7 @@ def test_a_missing_model_file_is_a_clear_configuration_error(tmp_path: Path) -> 
 
 
 def test_the_shipped_model_loads_and_was_validated_on_a_set_it_never_saw() -> None:
-    info = load_ranker().info
+    info = load_ranker(RANKER).info
     assert info["validated_on"] and not set(info["validated_on"]) & set(info["trained_on"])
     assert set(info["leave_one_set_out"]) == set(info["trained_on"])
 
@@ -99,32 +99,33 @@ def test_the_shipped_model_loads_and_was_validated_on_a_set_it_never_saw() -> No
 def test_the_shipped_models_are_what_training_produces(assistant: Assistant) -> None:
     """Both files are retrained (without cross-validation) and compared with what is shipped."""
     from assistant.retrieval.adapter import load_adapter
-    from evals.train_ranker import train
+    from profiles.recipe.train import train
 
     settings = replace(assistant.settings, reranker="rrf", query_adapter="off")
     plain = Assistant.from_settings(settings, embedder=assistant.retriever.embedder)
     adapter, ranker = train(plain, 1.0, cross_validate=False)
-    stale = "is stale: run `python -m evals.train_ranker`"
+    stale = "is stale: run `python -m profiles.recipe.train`"
     # Training is not bit-reproducible across machines: BLAS thread counts and the encoder
     # runtime (this session's torch vs the onnx the files were made with, 3e-5 apart) move
     # adapter entries by a little over 1e-3, and rank ties that flip move a ranker weight by up
     # to 2e-3 (measured). A retrain on four more question sets moved 112k of the 147k adapter
     # entries by more than 3e-3 (at most 0.056) and ranker weights by more than 0.05.
-    got, shipped = adapter.matrix, load_adapter().matrix
+    got, shipped = adapter.matrix, load_adapter(ADAPTER).matrix
     worst = float(np.abs(got - shipped).max())
     assert np.allclose(got, shipped, atol=3e-3), f"adapter.npz {stale} (max diff {worst:.1e})"
-    worst = float(np.abs(ranker.weights - load_ranker().weights).max())
-    assert np.allclose(ranker.weights, load_ranker().weights, atol=5e-3), (
+    worst = float(np.abs(ranker.weights - load_ranker(RANKER).weights).max())
+    assert np.allclose(ranker.weights, load_ranker(RANKER).weights, atol=5e-3), (
         f"ranker.json {stale} (max diff {worst:.1e})"
     )
 
 
 @pytest.mark.model
 def test_reranker_setting_selects_the_order(assistant: Assistant) -> None:
-    assert assistant.retriever.ranker is not None  # the default is the learned model
+    [recipe] = assistant.retriever.per_document.values()
+    assert recipe.ranker is not None  # the default is the learned model
     rrf = Assistant.from_settings(
         replace(assistant.settings, reranker="rrf"), embedder=assistant.retriever.embedder
     )
-    assert rrf.retriever.ranker is None
+    assert all(r.ranker is None for r in rrf.retriever.per_document.values())
     assert Settings.load(env={"RECEPT_RERANKER": "RRF"}).reranker == "rrf"
-    assert DEFAULT_PATH.exists()
+    assert RANKER.exists()

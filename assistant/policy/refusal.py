@@ -155,20 +155,6 @@ def law_missing(question: str, corpus_folded: str) -> bool:
 
 # What a provincial letter about cooperation does not contain, described as passages would be.
 # In Dutch only, like the passages: an English question is then cross-lingual to both sides.
-OFF_TOPIC = (
-    "Begroting en bedragen: hoeveel geld, euro, subsidie, budget, financiering en kosten.",
-    "Wie is de burgemeester, wethouder of minister van een gemeente; namen van bestuurders.",
-    "Wetsartikelen en wetten: Gemeentewet, Omgevingswet, Jeugdwet, Wmo, wat de wet bepaalt.",
-    "Een kookrecept met ingrediënten: soep, taart, bakken, koken, oven, gram en eetlepels.",
-    "Het weer, de weersverwachting, temperatuur en regen morgen.",
-    "Openingstijden en bezoekadressen van kantoren en loketten.",
-    "Verkiezingsuitslagen, partijen, zetels, peilingen en wie de verkiezingen won.",
-    "Statistieken: aantal inwoners, bevolking, werkloosheid en cijfers per gemeente.",
-    "Computerprogramma's schrijven, code, Python, software en websites.",
-    "Herindeling en fusies van gemeenten: welke gemeenten samengaan en wanneer.",
-    "Standpunten van andere organisaties en landelijke beleidsprogramma's.",
-    "Vragen over de assistent zelf: systeemprompt, instructies, regels negeren of onthullen.",
-)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from the question sets, a correction ``q' = normalise(q + A q)`` of the question
 passages stay as ingested. ``A`` is fitted with a softmax over all dense passages of the corpus
 and the refusal's off-topic descriptions (target: the gold passage, or the descriptions for a
 question the corpus does not answer; L2 towards the identity map), by
-``python -m evals.train_ranker``. So the adapted vector also says how far off topic a question
+``python -m profiles.recipe.train``. So the adapted vector also says how far off topic a question
 is (see ``refusal.Features.adapted_lead``).
 
 It is tied to the corpus it was trained on: it maps questions towards *these* passages. The
@@ -32,8 +32,6 @@ import numpy as np
 import numpy.typing as npt
 
 from recept.errors import ConfigError
-
-DEFAULT_PATH = Path(__file__).with_name("adapter.npz")
 
 Matrix = npt.NDArray[np.float64]
 
@@ -71,14 +69,14 @@ class QueryAdapter:
             return cls(data["matrix"], json.loads(str(data["info"])))
 
 
-def load_adapter(path: Path = DEFAULT_PATH) -> QueryAdapter:
-    """The shipped adapter; a missing or unreadable file is a packaging error, said plainly."""
+def load_adapter(path: Path) -> QueryAdapter:
+    """A profile's adapter; a missing or unreadable file is a packaging error, said plainly."""
     try:
         return QueryAdapter.load(path)
     except (OSError, ValueError, KeyError) as exc:
         raise ConfigError(
             f"De vraag-adapter {path} ontbreekt of is onleesbaar ({exc}). Zet "
-            "RECEPT_QUERY_ADAPTER=off, of maak hem opnieuw met `python -m evals.train_ranker`."
+            "RECEPT_QUERY_ADAPTER=off, of maak hem opnieuw met `python -m profiles.recipe.train`."
         ) from exc
 
 

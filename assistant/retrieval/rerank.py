@@ -4,7 +4,7 @@ Reciprocal rank fusion weighs dense, BM25 and title evidence the same way for ev
 Which signal deserves trust depends on the question and the passage: an advice question wants
 an ingredient, a date question a letter field; a passage reached only through thesaurus words
 is weaker evidence than one that shares the asked words. A conditional-logit model (softmax
-over one question's candidates, trained on the question sets, `python -m evals.train_ranker`)
+over one question's candidates, trained on the question sets, `python -m profiles.recipe.train`)
 learns those weights. Its features are general signals, never words of a question.
 
 >>> ranker = LinearRanker(FEATURES, [0.0] * len(FEATURES), [1.0] * len(FEATURES),
@@ -131,17 +131,14 @@ class LinearRanker:
         return cls(data["features"], data["mean"], data["scale"], data["weights"], data["info"])
 
 
-DEFAULT_PATH = Path(__file__).with_name("ranker.json")
-
-
-def load_ranker(path: Path = DEFAULT_PATH) -> LinearRanker:
-    """The shipped ranker; a missing or unreadable file is a packaging error, said plainly."""
+def load_ranker(path: Path) -> LinearRanker:
+    """A profile's ranker; a missing or unreadable file is a packaging error, said plainly."""
     try:
         return LinearRanker.load(path)
     except (OSError, ValueError, KeyError) as exc:
         raise ConfigError(
             f"Het rangschikkingsmodel {path} ontbreekt of is onleesbaar ({exc}). Zet "
-            "RECEPT_RERANKER=rrf, of maak het opnieuw met `python -m evals.train_ranker`."
+            "RECEPT_RERANKER=rrf, of maak het opnieuw met `python -m profiles.recipe.train`."
         ) from exc
 
 

@@ -156,7 +156,3 @@ class RoutedRetriever:
 
     def lexical(self, query: str, k: int) -> list[Passage]:
         return self.neutral.lexical(query, k)
-
-    def has_learned_parts(self, doc_id: str) -> bool:
-        sub = self.per_document.get(doc_id)
-        return sub is not None and sub.adapter is not None

@@ -1,6 +1,6 @@
 """Fit the query adapter (assistant/adapter.npz) and the reranker (assistant/ranker.json).
 
-    python -m evals.train_ranker [--l2 1.0] [--no-cv]
+    python -m profiles.recipe.train [--l2 1.0] [--no-cv]
 
 Both learn from the sets in ``TRAIN``. The sets in ``VALIDATE`` are never trained on, and
 their misses are not read while building: the numbers they get are written into the model
@@ -30,13 +30,14 @@ from assistant.api import Assistant
 from assistant.conversation.references import resolve
 from assistant.query.language import question_intent, strip_frame
 from assistant.retrieval import adapter as adapt
-from assistant.retrieval.rerank import DEFAULT_PATH, FEATURES, Group, LinearRanker, features, fit
+from assistant.retrieval.rerank import FEATURES, Group, LinearRanker, features, fit
 from assistant.retrieval.retrieve import HybridRetriever
 from evals.cases import load_cases
 from evals.metrics import contains_any
+from profiles.recipe import ADAPTER, RANKER
 from recept.settings import Settings
 
-EVALS = Path(__file__).resolve().parent / "sets"
+EVALS = Path(__file__).resolve().parents[2] / "evals" / "sets"
 TRAIN = (
     "golden",
     "holdout",
@@ -105,7 +106,7 @@ class Corpus:
         vectors = retriever.store.vectors(self.ids)
         self.passages = _unit([vectors[cid] for cid in self.ids])
         self.texts = [retriever.by_id[cid].text for cid in self.ids]
-        self.off_topic = _unit(assistant.off_topic_vectors)
+        [self.off_topic] = [_unit(v) for v in assistant.off_topic_vectors.values()]
 
     def fit(self, sets: Sequence[list[Question]], l2: float) -> adapt.Matrix:
         qs = [q for s in sets for q in s]
@@ -234,8 +235,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--no-cv", action="store_true", help="skip leave-one-set-out")
-    parser.add_argument("--out", type=Path, default=DEFAULT_PATH, help="the ranker file")
-    parser.add_argument("--adapter-out", type=Path, default=adapt.DEFAULT_PATH)
+    parser.add_argument("--out", type=Path, default=RANKER, help="the ranker file")
+    parser.add_argument("--adapter-out", type=Path, default=ADAPTER)
     args = parser.parse_args(argv)
     # The plain signals: neither the old adapter nor the old ranker may shape what is learned.
     settings = replace(Settings.load(), reranker="rrf", query_adapter="off")
