@@ -35,6 +35,7 @@ from assistant.query.language import (
     strip_frame,
     wanted_kind,
 )
+from assistant.query.parts import split_parts
 from assistant.retrieval.adapter import load_adapter
 from assistant.retrieval.bm25 import fold
 from assistant.retrieval.rerank import load_ranker
@@ -125,6 +126,15 @@ def routed_retriever(
         )
     neutral = HybridRetriever(store, embedder, chunks, thesaurus=thesaurus)
     return RoutedRetriever(store, embedder, per_document, neutral)
+
+
+def shift_markers(text: str, offset: int) -> str:
+    """Citation markers renumbered by ``offset`` (for answers put one after another).
+
+    >>> shift_markers("Zo [1] en zo [2].", 3)
+    'Zo [4] en zo [5].'
+    """
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text)
 
 
 def put_first(passages: Sequence[Passage], chunk: Chunk, k: int) -> list[Passage]:
@@ -387,6 +397,12 @@ class Assistant:
                 timings={"total": (time.perf_counter() - t0) * 1000},
             )  # fmt: skip
             return
+        parts = split_parts(q) if self.llm is None or not use_llm else [q]
+        if len(parts) > 1:
+            # Two questions in one: each answered with its own citations (the LLM engine
+            # has its own two-part answer shape).
+            yield self._two_part(asked, parts, history, documents, lang, instructed, t0)
+            return
         intent = question_intent(q)
         timings: dict[str, float] = {}
         query, qvec, passages, near, lead_doc = self._search(q, history, timings, documents)
@@ -499,6 +515,52 @@ class Assistant:
             pass
         assert final is not None
         return final
+
+    def _two_part(
+        self,
+        asked: str,
+        parts: Sequence[str],
+        history: Sequence[Message],
+        documents: Collection[str] | None,
+        lang: str,
+        instructed: bool,
+        t0: float,
+    ) -> Answer:
+        """One answer per part under its own heading, markers renumbered; the second part is
+        asked as a follow-up to the first ("… en sinds wanneer is hij dat?")."""
+        answers: list[Answer] = []
+        earlier = list(history)
+        for part in parts:
+            *_, ans = self._turn(part, earlier, documents, language=lang, use_llm=False)
+            answers.append(ans)
+            earlier += [
+                {"role": "user", "content": part},
+                {"role": "assistant", "content": ans.text},
+            ]
+        texts: list[str] = []
+        citations: list[Citation] = []
+        passages: list[Passage] = []
+        seen: set[str] = set()
+        for i, (part, ans) in enumerate(zip(parts, answers, strict=True), start=1):
+            offset = len(citations)
+            body = shift_markers(ans.text, offset)
+            texts.append(f"**{i}. {part[:1].upper()}{part[1:]}**\n\n{body}")
+            citations += [replace(c, n=c.n + offset) for c in ans.citations]
+            for p in ans.passages:
+                if p.chunk.id not in seen:
+                    seen.add(p.chunk.id)
+                    passages.append(replace(p, rank=len(passages) + 1))
+        outcomes = {a.answerability for a in answers}
+        answerability = next(iter(outcomes)) if len(outcomes) == 1 else "partial"
+        notes = [f"twee delen: {', '.join(a.answerability for a in answers)}"]
+        if instructed:
+            notes.insert(0, "instructies in de vraag genegeerd")
+        return Answer(
+            question=asked, text="\n\n".join(texts), citations=citations, passages=passages,
+            refused=answerability != "answer", language=lang, engine="extractive",
+            timings={"total": (time.perf_counter() - t0) * 1000}, notes=notes,
+            search_query=" | ".join(a.search_query for a in answers), answerability=answerability,
+        )  # fmt: skip
 
     # --- motions ------------------------------------------------------------------------
 

@@ -49,3 +49,29 @@ def test_a_date_the_letter_gives_is_answered(assistant: Assistant) -> None:
     answer = assistant.ask("Op welke datum is de brief verzonden?")
     assert answer.answerability == "answer" and not answer.refused
     assert "12 DEC. 2022" in answer.text
+
+
+def test_two_questions_in_one_are_split_only_where_a_second_question_starts() -> None:
+    from assistant.query.parts import split_parts
+
+    assert split_parts("Wie schreef de brief en sinds wanneer is zij gedeputeerde?") == [
+        "Wie schreef de brief?",
+        "sinds wanneer is zij gedeputeerde?",
+    ]
+    assert len(split_parts("Which ingredient fits us? And how do we start?")) == 2
+    # Coordinated nouns, a conjunction inside one question, too short a second part.
+    assert len(split_parts("Wat zegt de brief over gemeenten en provincies?")) == 1
+    assert len(split_parts("Hoe werken we samen, hoewel we klein zijn?")) == 1
+    assert len(split_parts("Wat is Gunnen en hoe?")) == 1
+
+
+@pytest.mark.model
+def test_each_part_of_a_two_part_question_gets_its_own_citations(assistant: Assistant) -> None:
+    answer = assistant.ask("Welk ingrediënt gaat over lef en hoeveel subsidie geeft de provincie?")
+    first, second = answer.text.split("**2. ", 1)
+    assert first.startswith("**1. Welk ingrediënt gaat over lef?**")
+    assert answer.citations and all(f"[{c.n}]" in first for c in answer.citations)
+    assert "Met een beetje lef" in {c.title for c in answer.citations}
+    assert "niet" in second  # the amount is not in the recipe: said so, nothing cited for it
+    assert answer.answerability == "partial" and answer.refused
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
