@@ -166,13 +166,9 @@ class Assistant:
         )
         llm = None
         if settings.engine != "extractive":
-            from assistant.llm.engine import LLMEngine, make_chat_model
+            from assistant.llm.engine import LLMEngine
 
-            llm = LLMEngine(
-                make_chat_model(settings),
-                name=f"{settings.engine}:{settings.llm_model}",
-                timeout=settings.llm_timeout,
-            )
+            llm = LLMEngine.from_settings(settings, corpus=chunks)
         documents = catalog.documents(active.name)
         return cls(settings, retriever, documents, llm=llm, manifest=active.manifest)
 
@@ -332,9 +328,16 @@ class Assistant:
         if self.llm is not None:
             try:
                 for snap in self.llm.stream(q, passages, history, lang):
-                    yield answer(
-                        snap.text, snap.citations, self.llm.label, notes=list(snap.dropped)
-                    )
+                    # With the whole document in context a citation may lie outside the
+                    # retrieved passages: its chunk joins them, as for motions.
+                    have = {p.chunk.id for p in passages}
+                    for c in snap.citations:
+                        if c.chunk_id not in have and c.chunk_id in self.retriever.by_id:
+                            have.add(c.chunk_id)
+                            chunk = self.retriever.by_id[c.chunk_id]
+                            passages.append(Passage(chunk, 0.0, rank=len(passages) + 1))
+                    yield answer(snap.text, snap.citations, self.llm.label,
+                                 notes=[*snap.notes, *snap.dropped])  # fmt: skip
                 return
             except LLMError as exc:
                 notes.append(f"LLM-terugval: {exc.message}")

@@ -1,10 +1,15 @@
-"""The optional LLM answer engine: a chat model writes, ``llm_parse`` keeps only what it can check.
+"""The optional LLM answer engine: the model cites sentence ids, code inserts the sentences.
 
     model = make_chat_model(settings)                    # ChatOllama or ChatOpenAI
-    engine = LLMEngine(model, name=settings.llm_model, timeout=settings.llm_timeout)
+    engine = LLMEngine(model, name="openai:m", timeout=30, corpus=chunks)
     draft = engine.answer(question, passages, history, "nl")   # or: for d in engine.stream(...)
 
-Every failure (server down, stalled, too slow, empty or unverifiable reply) is an LLMError,
+The model writes only its own connecting words; every quote is a sentence of the corpus
+inserted by code with its offsets (:mod:`assistant.llm.sentences`), so it is verbatim by
+construction. The reply's form is a JSON schema the server enforces where it can
+(:mod:`assistant.llm.shapes`), read tolerantly (:mod:`assistant.llm.reply`).
+
+Every failure (server down, stalled, too slow, empty reply, no sentence cited) is an LLMError,
 raised within ``timeout`` (+ a little), so the caller can fall back to the extractive engine.
 """
 
@@ -14,26 +19,39 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.llm.parse import (
-    NO_SOURCES,
-    LLMDraft,
-    parse_answer,
-    stable_prefix,
-    standalone_query,
-    verified_draft,
-)
+from assistant.llm.parse import NO_SOURCES, LLMDraft, parse_answer, standalone_query
 from assistant.llm.prompts import (
     CONTEXT_CHARS,
+    FORM_JSON,
+    FORM_TEXT,
     MAX_PASSAGES,
     PromptMessage,
-    answer_messages,
+    estimate_tokens,
     fit_passages,
+    reference_messages,
     rewrite_messages,
 )
+from assistant.llm.reply import read_reply, render_reply
+from assistant.llm.sentences import (
+    Sentence,
+    corpus_order,
+    number_sentences,
+    quotes_to_ids,
+    render_sentences,
+    sentences_of,
+)
+from assistant.llm.shapes import (
+    detect_shape,
+    example_for,
+    previous_answer,
+    schema_for,
+    task_text,
+)
 from recept.errors import ConfigError, LLMError
-from recept.schema import Message, Passage
+from recept.schema import Chunk, Message, Passage
 from recept.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,7 +60,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LLMDraft", "LLMEngine", "make_chat_model"]
 
-ANSWER_MAX_TOKENS = 512  # five sentences with quotes fit; bounds a runaway model
+ANSWER_MAX_TOKENS = 512  # five parts of own words with ids fit; bounds a runaway model
+CONTEXT_TOKENS = 6000  # default budget for sending the whole corpus (RECEPT_LLM_CONTEXT_TOKENS)
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:
@@ -88,6 +107,39 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     return ChatOpenAI(**kwargs)
 
 
+def structured_kwargs(chat_model: Any, schema: dict[str, Any]) -> dict[str, Any]:
+    """Call arguments that make the server enforce ``schema``, per client kind.
+
+    Ollama takes the schema as ``format``; an OpenAI-compatible server (OpenAI, vLLM,
+    llama.cpp, LM Studio) as ``response_format`` of type ``json_schema``, sent in the body
+    as-is (not through the SDK's parsing helper). Other chat models get nothing.
+
+    >>> class M:
+    ...     _llm_type = "chat-ollama"
+    >>> structured_kwargs(M(), {"type": "object"})
+    {'format': {'type': 'object'}}
+    """
+    kind = getattr(chat_model, "_llm_type", "")
+    if kind == "chat-ollama":
+        return {"format": schema}
+    if kind == "openai-chat":
+        fmt = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        return {"extra_body": {"response_format": fmt}}
+    return {}
+
+
+_CLOSERS = frozenset("}]\n")
+
+
+def _part_closed(token: str) -> bool:
+    """True when a token may finish a part (a JSON object or a line), worth a new snapshot.
+
+    >>> _part_closed('"}'), _part_closed(" woord")
+    (True, False)
+    """
+    return any(ch in _CLOSERS for ch in token)
+
+
 def _to_langchain(messages: Sequence[PromptMessage]) -> list[BaseMessage]:
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
@@ -95,8 +147,26 @@ def _to_langchain(messages: Sequence[PromptMessage]) -> list[BaseMessage]:
     return [kinds[role](content=content) for role, content in messages]
 
 
+@dataclass(frozen=True)
+class Request:
+    """What one answer sends: messages, the citable sentences, the shape and its schema."""
+
+    messages: list[PromptMessage]
+    table: dict[str, Sentence]
+    shape: str
+    schema: dict[str, Any]
+    notes: list[str]
+    passages: list[Passage]  # for the last-resort reading of copied quotes
+
+
 class LLMEngine:
-    """Answers from a chat model, with every quote checked against the retrieved passages."""
+    """Answers from a chat model that cites sentence ids; code inserts the sentences.
+
+    ``corpus``: every chunk of the index. Its sentences are numbered once in document order,
+    so an id is stable; when they fit ``context_tokens`` they are all sent, as one identical
+    prefix on every request, else only the retrieved passages' sentences are.
+    ``structured``: ask the server to enforce the reply's JSON schema (else plain text).
+    """
 
     def __init__(
         self,
@@ -104,6 +174,9 @@ class LLMEngine:
         *,
         name: str,
         timeout: float,
+        corpus: Sequence[Chunk] = (),
+        context_tokens: int = CONTEXT_TOKENS,
+        structured: bool = True,
         max_passages: int = MAX_PASSAGES,
         context_chars: int = CONTEXT_CHARS,
     ) -> None:
@@ -112,17 +185,35 @@ class LLMEngine:
         self.chat_model = chat_model
         self.name = name
         self.timeout = timeout
+        self.structured = structured
         self.max_passages = max_passages
         self.context_chars = context_chars  # passage text per prompt; small contexts overflow
+        self.table = number_sentences(corpus_order(corpus))
+        whole = render_sentences(self.table)
+        fits = bool(self.table) and estimate_tokens(whole) <= context_tokens
+        self.whole_text = whole if fits else ""
+        self.last_timing: dict[str, float] = {}  # ttft_ms and total_ms of the last call
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LLMEngine:
-        return cls(make_chat_model(settings), name=settings.llm_model, timeout=settings.llm_timeout)
+    def from_settings(cls, settings: Settings, corpus: Sequence[Chunk] = ()) -> LLMEngine:
+        return cls(
+            make_chat_model(settings),
+            name=f"{settings.engine}:{settings.llm_model}",
+            timeout=settings.llm_timeout,
+            corpus=corpus,
+            context_tokens=settings.llm_context_tokens,
+            structured=settings.llm_output == "json",
+        )
 
     @property
     def label(self) -> str:
         """The engine name for ``Answer.engine``."""
         return f"llm:{self.name}"
+
+    @property
+    def whole_document(self) -> bool:
+        """True when every request carries the whole corpus."""
+        return bool(self.whole_text)
 
     # ------------------------------------------------------------------ public API
 
@@ -133,15 +224,11 @@ class LLMEngine:
         history: Sequence[Message] = (),
         language: str = "nl",
     ) -> LLMDraft:
-        """The verified answer; LLMError on any failure or when no citation survives.
-
-        The model sees (and may cite) the best passages that fit the prompt budget.
-        """
-        shown = self._fit(passages)
-        raw = "".join(self._tokens(answer_messages(question, shown, history, language)))
-        if not raw.strip():
-            raise LLMError("LLM gaf een leeg antwoord")
-        return verified_draft(raw, shown)
+        """The answer; LLMError on any failure or when it cites no sentence."""
+        drafts = list(self.stream(question, passages, history, language))
+        if not drafts:  # pragma: no cover - stream raises instead
+            raise LLMError(NO_SOURCES)
+        return drafts[-1]
 
     def stream(
         self,
@@ -150,31 +237,65 @@ class LLMEngine:
         history: Sequence[Message] = (),
         language: str = "nl",
     ) -> Iterator[LLMDraft]:
-        """Growing verified snapshots; the last one equals ``answer()``'s result.
+        """Growing snapshots; the last one is the final answer.
 
-        A snapshot covers only complete sentences, so a quote is shown once checked. Only
-        snapshots with at least one citation are yielded. An LLMError can still come after
-        some snapshots (timeout, broken connection); the caller should then fall back.
+        A snapshot holds only finished parts (a JSON part closed, a text line ended), and
+        only snapshots with at least one citation are yielded. An LLMError can still come
+        after some snapshots (timeout, broken connection); the caller should then fall back.
         """
-        shown = self._fit(passages)
+        req = self.prepare(question, passages, history, language)
         raw = ""
-        done = 0  # end of the stable prefix already turned into a snapshot
         last: LLMDraft | None = None
-        for token in self._tokens(answer_messages(question, shown, history, language)):
+        for token in self._tokens(req.messages, req.schema):
             raw += token
-            cut = stable_prefix(raw)
-            if cut <= done:
+            if not _part_closed(token):
                 continue
-            done = cut
-            snapshot = parse_answer(raw[:cut], shown)
+            snapshot = self._draft(raw, req, language, final=False)
             if snapshot.citations and (last is None or snapshot.text != last.text):
                 last = snapshot
                 yield snapshot
         if not raw.strip():
             raise LLMError("LLM gaf een leeg antwoord")
-        final = verified_draft(raw, shown)
-        if final != last:
+        final = self._draft(raw, req, language, final=True)
+        if not final.citations:
+            raise LLMError(NO_SOURCES)
+        if last is None or final != last:
             yield final
+
+    def prepare(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Message] = (),
+        language: str = "nl",
+    ) -> Request:
+        """The request for a question: shape, citable sentences, messages and schema."""
+        if not passages and not self.whole_text:
+            raise LLMError(NO_SOURCES)
+        from assistant.query.language import question_intent
+
+        shape = detect_shape(question, question_intent(question), history)
+        shown = fit_passages(passages, self.max_passages, self.context_chars) if passages else []
+        if self.whole_text:
+            sentences = self.table
+            notes = [f"LLM-context: het hele document ({len(self.table)} zinnen)"]
+        else:
+            sentences = sentences_of([p.chunk for p in shown], self.table)
+            notes = [f"LLM-context: {len(shown)} gevonden passages ({len(sentences)} zinnen)"]
+        previous = ""
+        if shape == "rewrite":
+            previous, earlier = quotes_to_ids(previous_answer(history), self.table or sentences)
+            sentences = sentences + [s for s in earlier if s not in sentences]
+            history = [m for m in history if m.get("content", "") != previous_answer(history)]
+        table = {s.sid: s for s in sentences}
+        form = FORM_JSON.format(example=example_for(shape)) if self.structured else FORM_TEXT
+        messages = reference_messages(
+            question, self.whole_text or render_sentences(sentences), history, language,
+            whole=bool(self.whole_text), task=task_text(shape), form=form, previous=previous,
+        )  # fmt: skip
+        schema = schema_for(shape, list(table)) if self.structured else {}
+        notes.append(f"antwoordvorm: {shape}")
+        return Request(messages, table, shape, schema, notes, shown)
 
     def rewrite_query(self, question: str, history: Sequence[Message]) -> str:
         """A standalone search query for a follow-up question; the question itself on failure."""
@@ -188,24 +309,37 @@ class LLMEngine:
 
     # ------------------------------------------------------------------ internals
 
-    def _fit(self, passages: Sequence[Passage]) -> list[Passage]:
-        if not passages:
-            raise LLMError(NO_SOURCES)
-        return fit_passages(passages, self.max_passages, self.context_chars)
+    def _draft(self, raw: str, req: Request, language: str, *, final: bool) -> LLMDraft:
+        """The answer read from the reply so far: by sentence id, else by copied quotes."""
+        reply = read_reply(raw)
+        draft = render_reply(reply, req.table, language)
+        how = "JSON" if reply.structured else "tekst"
+        if final and reply.structured and not reply.complete:
+            draft.dropped.append("JSON-antwoord onvolledig; de afgeronde delen zijn gebruikt")
+        if not draft.citations and not reply.structured and req.passages:
+            # A model that ignores the ids may still copy quotes: keep those it copied exactly.
+            copied = parse_answer(raw, req.passages)
+            if copied.citations:
+                draft, how = copied, "gekopieerde citaten, gecontroleerd"
+        draft.notes = [*req.notes, f"gelezen als {how}"]
+        return draft
 
-    def _tokens(self, messages: Sequence[PromptMessage]) -> Iterator[str]:
+    def _tokens(
+        self, messages: Sequence[PromptMessage], schema: dict[str, Any] | None = None
+    ) -> Iterator[str]:
         """Stream the reply's text, with a deadline on the whole call.
 
         The model runs in a daemon thread: a stalled server cannot hang the caller, and an
         abandoned call ends by itself at the HTTP client's own timeout.
         """
         lc_messages = _to_langchain(messages)
+        kwargs = structured_kwargs(self.chat_model, schema) if schema else {}
         q: queue.Queue[tuple[str, Any]] = queue.Queue()
         cancel = threading.Event()
 
         def work() -> None:
             try:
-                for chunk in self.chat_model.stream(lc_messages):
+                for chunk in self.chat_model.stream(lc_messages, **kwargs):
                     if cancel.is_set():
                         return
                     q.put(("token", str(chunk.text)))
@@ -213,7 +347,9 @@ class LLMEngine:
             except BaseException as exc:  # reported to the caller's thread
                 q.put(("error", exc))
 
-        deadline = time.monotonic() + self.timeout
+        started = time.monotonic()
+        deadline = started + self.timeout
+        self.last_timing = {}
         threading.Thread(target=work, name="recept-llm", daemon=True).start()
         try:
             while True:
@@ -227,12 +363,15 @@ class LLMEngine:
                         f"LLM ({self.name}) antwoordde niet binnen {self.timeout:g} s"
                     ) from None
                 if kind == "end":
+                    self.last_timing["total_ms"] = (time.monotonic() - started) * 1000
                     return
                 if kind == "error":
                     detail = " ".join(str(value).split())[:200]
                     raise LLMError(
                         f"LLM ({self.name}) gaf een fout: {type(value).__name__}: {detail}"
                     ) from value
+                if value and "ttft_ms" not in self.last_timing:
+                    self.last_timing["ttft_ms"] = (time.monotonic() - started) * 1000
                 yield value
         finally:
             cancel.set()
