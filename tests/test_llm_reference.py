@@ -188,9 +188,34 @@ def test_structured_kwargs_per_client() -> None:
 
     schema = {"type": "object"}
     openai = ChatOpenAI(model="m", base_url="http://127.0.0.1:9/v1", api_key="x")
-    fmt = structured_kwargs(openai, schema)["extra_body"]["response_format"]
+    fmt = structured_kwargs(openai, schema, "json_schema")["extra_body"]["response_format"]
     assert fmt == {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
-    assert structured_kwargs(ChatOllama(model="m"), schema) == {"format": schema}
+    fmt = structured_kwargs(openai, schema, "json_object")["extra_body"]["response_format"]
+    assert fmt == {"type": "json_object", "schema": schema}
+    assert structured_kwargs(openai, schema, "none") == {}
+    assert structured_kwargs(ChatOllama(model="m"), schema, "json_schema") == {"format": schema}
+
+
+class Rejection(Exception):
+    status_code = 422
+
+
+def test_a_server_that_rejects_a_form_gets_the_next_and_it_is_remembered() -> None:
+    reply = json.dumps({"answer": [{"cite": [sid("Durf")], "text": "Zo"}]})
+    eng, model = engine(Rejection("json_schema?"), reply, reply)
+    d = eng.answer("Wat is gunnen?", PASSAGES, [], "nl")
+    assert_verbatim(d.citations)
+    assert "server weigerde structured output 'json_schema'" in d.notes
+    assert eng.forms == ["json_object", "none"]
+    eng.answer("Wat is gunnen?", PASSAGES, [], "nl")
+    assert len(model.seen) == 3  # one rejected call, then one call per question
+
+
+def test_a_model_failure_is_not_retried_in_another_form() -> None:
+    eng, _ = engine(RuntimeError("kapot"), "niet gebruikt")
+    with pytest.raises(LLMError, match="kapot"):
+        eng.answer("?", PASSAGES, [], "nl")
+    assert eng.forms[0] == "json_schema"
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)

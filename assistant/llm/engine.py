@@ -16,6 +16,7 @@ raised within ``timeout`` (+ a little), so the caller can fall back to the extra
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -107,25 +108,55 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     return ChatOpenAI(**kwargs)
 
 
-def structured_kwargs(chat_model: Any, schema: dict[str, Any]) -> dict[str, Any]:
-    """Call arguments that make the server enforce ``schema``, per client kind.
+FORMATS = ("json_schema", "json_object", "none")  # tried in this order; see structured_kwargs
+_REJECTED = (400, 404, 415, 422)  # a server that does not take a request form says so at once
 
-    Ollama takes the schema as ``format``; an OpenAI-compatible server (OpenAI, vLLM,
-    llama.cpp, LM Studio) as ``response_format`` of type ``json_schema``, sent in the body
-    as-is (not through the SDK's parsing helper). Other chat models get nothing.
+
+def structured_kwargs(chat_model: Any, schema: dict[str, Any], form: str) -> dict[str, Any]:
+    """Call arguments that make the server enforce ``schema``, per client kind and form.
+
+    Ollama takes the schema as ``format``. An OpenAI-compatible server takes it as
+    ``response_format``: OpenAI, vLLM, LM Studio and llama.cpp's own server as type
+    ``json_schema``; llama-cpp-python's server only as type ``json_object`` with a
+    ``schema`` member (form ``json_object``). Sent in the request body as-is, not through
+    the SDK's parsing helper. Form ``none`` and other chat models get nothing.
 
     >>> class M:
-    ...     _llm_type = "chat-ollama"
-    >>> structured_kwargs(M(), {"type": "object"})
+    ...     _llm_type = "openai-chat"
+    >>> structured_kwargs(M(), {"type": "object"}, "json_object")
+    {'extra_body': {'response_format': {'type': 'json_object', 'schema': {'type': 'object'}}}}
+    >>> M._llm_type = "chat-ollama"
+    >>> structured_kwargs(M(), {"type": "object"}, "json_schema")
     {'format': {'type': 'object'}}
     """
     kind = getattr(chat_model, "_llm_type", "")
+    if form == "none" or not schema:
+        return {}
     if kind == "chat-ollama":
         return {"format": schema}
     if kind == "openai-chat":
-        fmt = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        if form == "json_object":
+            fmt: dict[str, Any] = {"type": "json_object", "schema": schema}
+        else:
+            fmt = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
         return {"extra_body": {"response_format": fmt}}
     return {}
+
+
+def _rejected(exc: BaseException | None) -> bool:
+    """True for an HTTP error that refuses the request's form, not a failure of the model:
+    a 4xx status, or any error that names the structured-output field (llama-cpp-python
+    answers a ``json_schema`` it does not know with a 500 that says ``response_format``).
+
+    >>> class E(Exception):
+    ...     status_code = 500
+    >>> _rejected(E("body.response_format.type: Input should be 'text'")), _rejected(E("oom"))
+    (True, False)
+    """
+    status = getattr(exc, "status_code", None)
+    if status in _REJECTED:
+        return True
+    return status is not None and re.search(r"response_format|\bformat\b", str(exc)) is not None
 
 
 _CLOSERS = frozenset("}]\n")
@@ -179,6 +210,7 @@ class LLMEngine:
         structured: bool = True,
         max_passages: int = MAX_PASSAGES,
         context_chars: int = CONTEXT_CHARS,
+        warm: bool = False,
     ) -> None:
         if timeout <= 0:
             raise ConfigError("De LLM-timeout moet groter dan 0 seconden zijn.")
@@ -186,6 +218,9 @@ class LLMEngine:
         self.name = name
         self.timeout = timeout
         self.structured = structured
+        # Structured-output forms still worth trying on this server; the first that the
+        # server accepts is kept for later calls.
+        self.forms = list(FORMATS) if structured else ["none"]
         self.max_passages = max_passages
         self.context_chars = context_chars  # passage text per prompt; small contexts overflow
         self.table = number_sentences(corpus_order(corpus))
@@ -193,6 +228,8 @@ class LLMEngine:
         fits = bool(self.table) and estimate_tokens(whole) <= context_tokens
         self.whole_text = whole if fits else ""
         self.last_timing: dict[str, float] = {}  # ttft_ms and total_ms of the last call
+        if warm and self.whole_text:
+            threading.Thread(target=self.warm, name="recept-llm-warm", daemon=True).start()
 
     @classmethod
     def from_settings(cls, settings: Settings, corpus: Sequence[Chunk] = ()) -> LLMEngine:
@@ -203,6 +240,7 @@ class LLMEngine:
             corpus=corpus,
             context_tokens=settings.llm_context_tokens,
             structured=settings.llm_output == "json",
+            warm=True,
         )
 
     @property
@@ -216,6 +254,20 @@ class LLMEngine:
         return bool(self.whole_text)
 
     # ------------------------------------------------------------------ public API
+
+    def warm(self) -> bool:
+        """Send the whole-document prefix once, so a server with a prompt cache has it
+        ready before the first question (only the question is then new to it). True when
+        the server answered; never raises."""
+        if not self.whole_text:
+            return False
+        messages = self.prepare("?", [], [], "nl").messages
+        try:
+            for _ in self._tokens(messages):
+                return True  # the prefix is evaluated once a first token comes
+        except LLMError:
+            return False
+        return True
 
     def answer(
         self,
@@ -246,7 +298,7 @@ class LLMEngine:
         req = self.prepare(question, passages, history, language)
         raw = ""
         last: LLMDraft | None = None
-        for token in self._tokens(req.messages, req.schema):
+        for token in self._reply_tokens(req):
             raw += token
             if not _part_closed(token):
                 continue
@@ -324,8 +376,26 @@ class LLMEngine:
         draft.notes = [*req.notes, f"gelezen als {how}"]
         return draft
 
+    def _reply_tokens(self, req: Request) -> Iterator[str]:
+        """The reply in the first structured form the server accepts (remembered)."""
+        while True:
+            form = self.forms[0]
+            got = False
+            try:
+                for token in self._tokens(
+                    req.messages, structured_kwargs(self.chat_model, req.schema, form)
+                ):
+                    got = True
+                    yield token
+                return
+            except LLMError as exc:
+                if got or len(self.forms) == 1 or not _rejected(exc.__cause__):
+                    raise
+                self.forms.pop(0)
+                req.notes.append(f"server weigerde structured output '{form}'")
+
     def _tokens(
-        self, messages: Sequence[PromptMessage], schema: dict[str, Any] | None = None
+        self, messages: Sequence[PromptMessage], kwargs: dict[str, Any] | None = None
     ) -> Iterator[str]:
         """Stream the reply's text, with a deadline on the whole call.
 
@@ -333,7 +403,7 @@ class LLMEngine:
         abandoned call ends by itself at the HTTP client's own timeout.
         """
         lc_messages = _to_langchain(messages)
-        kwargs = structured_kwargs(self.chat_model, schema) if schema else {}
+        kwargs = kwargs or {}
         q: queue.Queue[tuple[str, Any]] = queue.Queue()
         cancel = threading.Event()
 

@@ -58,7 +58,10 @@ REFERENCE_USER = """\
 Task: {task} Write your own words in {language}.
 {form}"""
 
-FORM_JSON = "Reply with JSON only, in this form: {example}"
+FORM_JSON = """\
+Reply with JSON only, in this form: {example}
+"cite" holds the ids of the sentences that support the part (at most 3); "text" holds your \
+own words, one or two sentences, that relate them to the question."""
 FORM_TEXT = """\
 Reply in plain text: short sentences in your own words, each followed by the ids of the \
 sentences it relies on in brackets, like: The recipe asks for courage [S7]."""

@@ -179,6 +179,7 @@ HEADINGS = {
         "not_said": "What the recipe does not say",
     },
 }
+_WORDY = re.compile(r"[^\W\d_]")
 _DOUBLE_QUOTES = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 _STRAY_ID = re.compile(r"\[\s*S?\d{1,4}\s*\]|\bS\d{1,4}\b")  # ids and [n] markers
 
@@ -189,11 +190,13 @@ def own_words(text: str) -> str:
 
     >>> own_words('Het <b>recept</b> "zegt" dat [S4] je moet  gunnen .')
     'Het recept zegt dat je moet gunnen.'
+    >>> own_words("{{ … }}")
+    ''
     """
     text = _DOUBLE_QUOTES.sub("", strip_html(text))
     text = _STRAY_ID.sub("", text)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
-    return text.strip()
+    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split())).strip()
+    return text if _WORDY.search(text) else ""  # "…" or "{{" copied from the form is no text
 
 
 def _join(words: str, quotes: list[str]) -> str:

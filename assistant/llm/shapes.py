@@ -19,8 +19,8 @@ from typing import Any
 from recept.schema import Message
 
 SHAPES = ("answer", "apply", "two_part", "rewrite")
-MAX_PARTS = 5
-TEXT_CHARS = 300  # one sentence of the model's own words
+MAX_PARTS = 4
+TEXT_CHARS = 200  # one or two sentences of the model's own words
 
 _REWRITE = re.compile(
     r"\b(vertaal|vertaling|translate|translation|in het (engels|nederlands)|in (english|dutch)|"
@@ -123,16 +123,17 @@ def schema_for(shape: str, ids: Sequence[str]) -> dict[str, Any]:
     }
 
 
+# Placeholders, not values: a small model copies example values (an example id gets cited
+# whatever the question). "S…" is not a valid id, so a copied one is dropped.
 EXAMPLES = {
-    "answer": '{"answer": [{"cite": ["S7"], "text": "<your words>"}]}',
+    "answer": '{"answer": [{"cite": ["S…"], "text": "…"}]}',
     "apply": (
-        '{"says": [{"cite": ["S7"], "text": "<what the recipe says>"}], '
-        '"here": [{"cite": [], "text": "<what it could mean in this situation>"}], '
-        '"not_said": "<what the recipe does not say about it>"}'
+        '{"says": [{"cite": ["S…"], "text": "…"}], "here": [{"cite": [], "text": "…"}], '
+        '"not_said": "…"}'
     ),
     "two_part": (
-        '{"answers": [{"asked": "<first part>", "answer": [{"cite": ["S7"], "text": "<words>"}]}, '
-        '{"asked": "<second part>", "answer": [{"cite": ["S9"], "text": "<words>"}]}]}'
+        '{"answers": [{"asked": "…", "answer": [{"cite": ["S…"], "text": "…"}]}, '
+        '{"asked": "…", "answer": [{"cite": ["S…"], "text": "…"}]}]}'
     ),
 }
 EXAMPLES["rewrite"] = EXAMPLES["answer"]
