@@ -158,3 +158,26 @@ def test_flatten_and_tables(metrics: dict[str, Any]) -> None:
     assert comparison[0].split() == ["retriever", "n", "hit@1", "hit@3", "hit@5", "MRR"]
     assert comparison[2].split()[:3] == ["recept-assistent", "3", "0.33"]
     assert comparison[3].split() == ["BM25", "3", "1.00", "1.00", "1.00", "1.00"]
+
+
+def test_llm_engine_beside_the_extractive_one() -> None:
+    from evals.cases import EvalCase
+    from evals.metrics import compute_metrics, format_engines, format_table
+    from evals.runner import EvalRecord
+
+    cases = [EvalCase(f"q{i}", "Wat?", "nl", "apply", True) for i in range(4)]
+
+    def records(engines: list[str]) -> list[EvalRecord]:
+        return [
+            EvalRecord(c.id, c.type, c.lang, c.question, "antwoord", False, 10.0, engine=e)
+            for c, e in zip(cases, engines, strict=True)
+        ]
+
+    llm = compute_metrics(records(["llm:m"] * 3 + ["extractive"]), cases, lambda q: True)
+    plain = compute_metrics(records(["extractive"] * 4), cases, lambda q: True)
+    assert llm["engines"]["llm_path"] == 0.75 and plain["engines"]["llm_path"] == 0.0
+    assert "LLM-pad:                75% van 4 antwoorden" in format_table(llm)
+    llm["model_judged"] = {"faithfulness": 0.9, "answer_relevance": 4.0}
+    table = format_engines(llm, plain)
+    assert table.splitlines()[2].split() == ["LLM-pad", "75%", "0%"]
+    assert "faithfulness (model-beoordeeld)" in table
