@@ -237,3 +237,22 @@ def test_any_reply_shows_only_verbatim_quotes(parts: list[tuple[str, list[str]]]
     assert shown == {c.n for c in d.citations}  # the model's own "[n]" never pose as markers
     quotes = re.findall("\u201c([^\u201c\u201d]*)\u201d", d.text)
     assert {q for q in quotes} == {display(c.quote) for c in d.citations}
+
+
+def test_address_blocks_are_not_offered_for_quoting() -> None:
+    from recept.schema import Chunk
+
+    address = Chunk("adr", "recept", "address", "Adres", 0, 12, "Postbus 123", "", "h")
+    reply = json.dumps({"answer": [{"cite": [sid("Durf")], "text": "Zo"}]})
+    eng, model = engine(reply, corpus=[address, *CORPUS])
+    eng.answer("Wat is gunnen?", PASSAGES, [], "nl")
+    assert "Postbus" not in str(model.seen[0][0].content)
+    assert all(s.chunk.kind != "address" for s in eng.table)
+
+
+def test_a_repeated_part_is_shown_once() -> None:
+    part = {"cite": [sid("Durf")], "text": "Zo"}
+    eng, _ = engine(json.dumps({"answer": [part, part]}))
+    d = eng.answer("Wat is gunnen?", PASSAGES, [], "nl")
+    assert d.text.count("Durf ergens") == 1
+    assert "herhaald deel weggelaten" in d.dropped

@@ -62,6 +62,9 @@ if TYPE_CHECKING:
 __all__ = ["LLMDraft", "LLMEngine", "make_chat_model"]
 
 ANSWER_MAX_TOKENS = 512  # five parts of own words with ids fit; bounds a runaway model
+# Postal blocks and address lines say nothing a question could want quoted; a small model
+# cited them for anything.
+NOT_CITABLE = frozenset({"address"})
 CONTEXT_TOKENS = 6000  # default budget for sending the whole corpus (RECEPT_LLM_CONTEXT_TOKENS)
 
 
@@ -223,7 +226,7 @@ class LLMEngine:
         self.forms = list(FORMATS) if structured else ["none"]
         self.max_passages = max_passages
         self.context_chars = context_chars  # passage text per prompt; small contexts overflow
-        self.table = number_sentences(corpus_order(corpus))
+        self.table = number_sentences(corpus_order(c for c in corpus if c.kind not in NOT_CITABLE))
         whole = render_sentences(self.table)
         fits = bool(self.table) and estimate_tokens(whole) <= context_tokens
         self.whole_text = whole if fits else ""

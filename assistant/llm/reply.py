@@ -244,6 +244,9 @@ def render_reply(reply: Reply, table: Mapping[str, Sentence], language: str = "n
         if not line:
             continue
         if blocks and blocks[-1][0] == part.section:
+            if line in blocks[-1][1]:
+                dropped.append("herhaald deel weggelaten")
+                continue
             blocks[-1][1].append(line)
         else:
             blocks.append((part.section, [line]))
@@ -251,8 +254,10 @@ def render_reply(reply: Reply, table: Mapping[str, Sentence], language: str = "n
     for section, lines in blocks:
         if section in heads:
             out.append(f"**{heads[section]}**\n" + "\n".join(lines))
-        elif section.startswith("asked:") and section[6:]:
+        elif section.startswith("asked:") and own_words(section[6:]):
             out.append(f"**{own_words(section[6:])}**\n" + "\n".join(lines))
+        elif section.startswith("asked:"):
+            out.append("\n".join(lines))
         else:
             out.append(" ".join(lines))
     return LLMDraft("\n\n".join(out), citations, dropped)
