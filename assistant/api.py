@@ -326,8 +326,9 @@ class Assistant:
             return
         notes: list[str] = []
         if self.llm is not None:
+            retrieved = list(passages)
             try:
-                for snap in self.llm.stream(q, passages, history, lang):
+                for snap in self.llm.stream(q, retrieved, history, lang):
                     # With the whole document in context a citation may lie outside the
                     # retrieved passages: its chunk joins them, as for motions.
                     have = {p.chunk.id for p in passages}
@@ -341,6 +342,7 @@ class Assistant:
                 return
             except LLMError as exc:
                 notes.append(f"LLM-terugval: {exc.message}")
+                passages[:] = retrieved  # the fallback answers from what retrieval found
         draft = compose_answer(q, lang, intent, passages, corpus_folded=self._corpus_folded)
         timings["compose"] = (time.perf_counter() - t1) * 1000
         yield answer(draft.text, draft.citations, "extractive", notes=notes + draft.notes)
