@@ -181,7 +181,8 @@ HEADINGS = {
 }
 _WORDY = re.compile(r"[^\W\d_]")
 _DOUBLE_QUOTES = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
-_STRAY_ID = re.compile(r"\[\s*S?\d{1,4}\s*\]|\bS\d{1,4}\b")  # ids and [n] markers
+# ids, [n] markers, and the form's placeholder id "S…" copied by a small model
+_STRAY_ID = re.compile(r"\[\s*S?(?:\d{1,4}|\u2026)\s*\]|\bS(?:\d{1,4}\b|\u2026)")
 
 
 def own_words(text: str) -> str:
@@ -190,8 +191,8 @@ def own_words(text: str) -> str:
 
     >>> own_words('Het <b>recept</b> "zegt" dat [S4] je moet  gunnen .')
     'Het recept zegt dat je moet gunnen.'
-    >>> own_words("{{ … }}")
-    ''
+    >>> own_words("{{ … }}"), own_words("Zo [S…] zegt S… het")
+    ('', 'Zo zegt het')
     """
     text = _DOUBLE_QUOTES.sub("", strip_html(text))
     text = _STRAY_ID.sub("", text)
