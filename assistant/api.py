@@ -236,13 +236,9 @@ class Assistant:
         retriever = routed_retriever(settings, store, embedder, chunks, active.manifest, profile_of)
         llm = None
         if settings.engine != "extractive":
-            from assistant.llm.engine import LLMEngine, make_chat_model
+            from assistant.llm.engine import LLMEngine
 
-            llm = LLMEngine(
-                make_chat_model(settings),
-                name=f"{settings.engine}:{settings.llm_model}",
-                timeout=settings.llm_timeout,
-            )
+            llm = LLMEngine.from_settings(settings, corpus=chunks)
         return cls(
             settings, retriever, documents, llm=llm, manifest=active.manifest, profile_of=profile_of
         )
@@ -487,15 +483,25 @@ class Assistant:
         if missing:
             notes.append(f"gedeeltelijk: geen {missing} in de gevonden passages")
         if self.llm is not None and use_llm:
+            retrieved = list(passages)
             try:
-                for snap in self.llm.stream(q, passages, history, lang):
+                for snap in self.llm.stream(q, retrieved, history, lang):
+                    # With the whole document in context a citation may lie outside the
+                    # retrieved passages: its chunk joins them, as for motions.
+                    have = {p.chunk.id for p in passages}
+                    for c in snap.citations:
+                        if c.chunk_id not in have and c.chunk_id in self.retriever.by_id:
+                            have.add(c.chunk_id)
+                            chunk = self.retriever.by_id[c.chunk_id]
+                            passages.append(Passage(chunk, 0.0, rank=len(passages) + 1))
                     yield answer(
                         prefix + snap.text, snap.citations, self.llm.label,
-                        notes=notes + list(snap.dropped), **outcome,
+                        notes=[*notes, *snap.notes, *snap.dropped], **outcome,
                     )  # fmt: skip
                 return
             except LLMError as exc:
                 notes.append(f"LLM-terugval: {exc.message}")
+                passages[:] = retrieved  # the fallback answers from what retrieval found
         draft = compose_answer(q, lang, intent, passages, corpus_folded=self._corpus_folded)
         timings["compose"] = (time.perf_counter() - t1) * 1000
         yield answer(

@@ -317,9 +317,36 @@ def _langchain(r: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _llm(r: dict[str, Any]) -> list[str]:
+    """The LLM engine with the test model: time to first token and the whole answer.
+
+    >>> _llm({})[2]
+    'Not measured.'
+    >>> _llm({"llm": {"skipped": "no llama_cpp"}})[2]
+    'Skipped: no llama_cpp'
+    """
+    head = ["## LLM engine (test model SmolLM2-135M on llama.cpp, one thread)", ""]
+    x = r.get("llm")
+    if not x:
+        return [*head, "Not measured."]
+    if "skipped" in x:
+        return [*head, f"Skipped: {x['skipped']}"]
+    ctx = "whole document" if x.get("whole_document") else "retrieved passages"
+    return [
+        *head,
+        f"Context: {ctx} ({x['sentences']} sentences); the prefix took {x['prefix_eval_s']} s "
+        f"once, then stays cached. LLM path: {x['llm_path']}/{x['questions']}.",
+        "",
+        "| | p50 | p95 |",
+        "|---|---|---|",
+        f"| time to first token (ms) | {x['ttft_ms']['p50']} | {x['ttft_ms']['p95']} |",
+        f"| full answer (ms) | {x['answer_ms']['p50']} | {x['answer_ms']['p95']} |",
+    ]
+
+
 def markdown(r: dict[str, Any]) -> str:
     """``bench.md``: every table, from the contents of ``bench.json``."""
-    parts = [_targets(r), _cold_start(r), _recipe(r), _scale(r), _langchain(r)]
+    parts = [_targets(r), _cold_start(r), _recipe(r), _scale(r), _langchain(r), _llm(r)]
     if r.get("serving"):
         from bench.serve import markdown as serving_markdown
 

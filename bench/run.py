@@ -33,6 +33,7 @@ import psutil
 
 from bench.cold import OFFLINE_ENV, cold_ask, cold_serve
 from bench.langchain_recipe import langchain_run
+from bench.llm import llm_latency
 from bench.report import TARGETS, markdown, summarise
 from bench.scale import measure_ours, measure_theirs, scale_corpus
 from bench.serve import measure as serving
@@ -49,6 +50,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 RESULTS = PROJECT / "bench" / "results"
 CORPUS_DIR = PROJECT / "corpus"
 CORPUS_FILE = CORPUS_DIR / "recept-voor-de-toekomst.md"
+LLM_QUESTIONS = 8  # each takes ~10-40 s with the test model on 2 busy cores
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -213,6 +215,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             results["langchain"][str(factor)] = run_section(results, f"LangChain {factor}×", theirs)
             shutil.rmtree(folder, ignore_errors=True)
+        results["llm"] = run_section(
+            results,
+            "LLM engine (SmolLM2-135M, llama.cpp)",
+            lambda: llm_latency(recipe_text, [c.question for c in cases[:LLM_QUESTIONS]]),
+        )
         results["peak_rss_mb_overall"] = self_peak_rss_mb()
         results["machine"]["load_avg_at_end"] = load_avg()
     finally:

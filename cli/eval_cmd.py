@@ -106,6 +106,11 @@ def _drafts(settings: Settings, feedback: str, drafts_out: str | None) -> None:
 )
 @click.option("--drafts-out", type=click.Path(dir_okay=False), help="Uitvoer voor --from-feedback.")
 @click.option("--judge", is_flag=True, help="Ook model-beoordeelde scores (vergt een LLM).")
+@click.option(
+    "--beside/--no-beside",
+    default=True,
+    help="Met een LLM-motor: zet de extractieve motor op dezelfde vragen ernaast.",
+)
 @click.pass_obj
 def command(
     obj: Context,
@@ -119,6 +124,7 @@ def command(
     feedback: str | None,
     drafts_out: str | None,
     judge: bool,
+    beside: bool,
 ) -> None:
     """Evalueer de assistent op een vragenset: metrieken, rapport en kwaliteitsdrempel."""
     from evals.cases import default_questions_path, load_cases, missing_gold
@@ -163,6 +169,22 @@ def command(
         baselines = run_baselines(sources, cases)
 
     click.echo(format_table(metrics))
+    if beside and (engine or settings.engine) != "extractive":
+        from evals.metrics import format_engines
+
+        click.echo("\nExtractieve motor op dezelfde vragen…", err=True)
+        plain = _load_assistant(settings, "extractive")
+        plain_records = run_eval(plain.ask, cases)
+        plain_metrics = compute_metrics(plain_records, cases, verify)
+        if judge:
+            from evals.judge import chat_model_from_settings, judge_records
+
+            plain_metrics["model_judged"] = judge_records(
+                plain_records, chat_model_from_settings(settings, engine)
+            )
+        metrics["extractive"] = {k: v for k, v in plain_metrics.items() if k != "by_type"}
+        click.echo("\nLLM-motor naast de extractieve motor:")
+        click.echo(format_engines(metrics, plain_metrics))
     if baselines:
         click.echo("\nRetrieval tegenover baselines:")
         click.echo(format_comparison(metrics, baselines))

@@ -338,7 +338,30 @@ def compute_metrics(
         for o in outcomes:
             groups.setdefault(getattr(o, attr), []).append(o)
         metrics[key] = {name: group_summary(g) for name, g in sorted(groups.items())}
+    metrics["engines"] = engine_shares(records)
     return metrics
+
+
+def engine_shares(records: Sequence[EvalRecord]) -> dict[str, Any]:
+    """Which engine wrote the answers that were not refusals: with an LLM engine, the share
+    that came from the LLM path rather than the extractive fallback.
+
+    >>> from evals.runner import EvalRecord
+    >>> rs = [EvalRecord("a", "t", "nl", "q", "x", False, 1.0, engine=e)
+    ...       for e in ("llm:m", "llm:m", "extractive")]
+    >>> engine_shares(rs)
+    {'n': 3, 'llm_path': 0.6666666666666666, 'counts': {'extractive': 1, 'llm:m': 2}}
+    """
+    answered = [r for r in records if not r.refused and not r.error]
+    counts: dict[str, int] = {}
+    for r in answered:
+        counts[r.engine] = counts.get(r.engine, 0) + 1
+    llm = sum(n for e, n in counts.items() if e.startswith("llm:"))
+    return {
+        "n": len(answered),
+        "llm_path": llm / len(answered) if answered else None,
+        "counts": dict(sorted(counts.items())),
+    }
 
 
 def flatten(metrics: dict[str, Any], prefix: str = "") -> dict[str, float | None]:
@@ -432,6 +455,12 @@ def format_table(metrics: dict[str, Any]) -> str:
             f"Citaten uit het juiste document: {fmt(docs['right_document_rate'])} "
             f"(n={docs['citations_n']})"
         )
+    eng = metrics.get("engines") or {}
+    if any(e.startswith("llm:") for e in eng.get("counts", {})) or eng.get("llm_path"):
+        lines.append(
+            f"LLM-pad:                {fmt(eng['llm_path'], pct=True)} van {eng['n']} antwoorden "
+            f"({', '.join(f'{e} {n}' for e, n in eng['counts'].items())})"
+        )
     judged = metrics.get("model_judged")
     if judged:
         lines.append(
@@ -468,3 +497,33 @@ COMPARISON_HEADER = ("retriever", "n", "hit@1", "hit@3", "hit@5", "MRR")
 def format_comparison(metrics: dict[str, Any], baselines: dict[str, dict[str, Any]] | None) -> str:
     """Retrieval of the assistant next to the baselines, as a terminal table."""
     return "\n".join(_table(COMPARISON_HEADER, comparison_rows(metrics, baselines)))
+
+
+def format_engines(llm: dict[str, Any], extractive: dict[str, Any]) -> str:
+    """The LLM engine's metrics beside the extractive engine's on the same questions.
+
+    Model-judged scores (``--judge``) are labelled as such: a model graded them, not code.
+    """
+
+    def row(name: str, get: Any, pct: bool = False) -> list[str]:
+        return [name, *(fmt(get(m), pct=pct) for m in (llm, extractive))]
+
+    rows = [
+        row("LLM-pad", lambda m: m.get("engines", {}).get("llm_path"), pct=True),
+        row("citaten letterlijk", lambda m: m["citations"]["quote_validity"], pct=True),
+        row("citaat-recall", lambda m: m["citations"]["recall"]),
+        row("sleutelfeiten", lambda m: m["key_facts"]["rate"]),
+        row("hit@1", lambda m: m["retrieval"]["hit@1"]),
+        row("weigeren buiten scope", lambda m: m["refusal"]["out_of_scope_refusal_rate"]),
+        row("latentie p50 (ms)", lambda m: m["latency_ms"]["p50"]),
+        row("latentie p95 (ms)", lambda m: m["latency_ms"]["p95"]),
+    ]
+    for key, name in (("faithfulness", "faithfulness"), ("answer_relevance", "relevantie /5")):
+        if llm.get("model_judged") or extractive.get("model_judged"):
+            rows.append(
+                row(
+                    f"{name} (model-beoordeeld)",
+                    lambda m, k=key: (m.get("model_judged") or {}).get(k),
+                )
+            )
+    return "\n".join(_table(["", "LLM", "extractief"], rows))

@@ -51,11 +51,12 @@ class IngestSummary:
 
 
 def parse_document(
-    doc_id: str, text: str, profiles: Sequence[Profile] = ()
+    doc_id: str, text: str, profiles: Sequence[Profile] | None = None
 ) -> tuple[list[Section], str]:
-    """(sections, profile name): the parser of the profile that claims the document, else
-    the generic parser of Dutch government documents ('' as profile name)."""
-    profile = claim(profiles, doc_id, text)
+    """(sections, profile name): the parser of the profile that claims the document (of the
+    installed ones by default), else the generic parser of Dutch government documents ('' as
+    profile name)."""
+    profile = claim(installed_profiles() if profiles is None else profiles, doc_id, text)
     if profile is not None and profile.parse is not None:
         return profile.parse(doc_id, text), profile.name
     return parse_generic(doc_id, text), profile.name if profile else ""

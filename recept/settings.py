@@ -113,6 +113,21 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("llm_base_url", str, "", "Basis-URL van de LLM-server (Ollama of OpenAI-compatibel)."),
     Setting("llm_api_key", str, "not-needed", "API-sleutel voor een OpenAI-compatibele server."),
     Setting("llm_timeout", float, 30.0, "Seconden voordat de LLM als niet beschikbaar geldt."),
+    Setting(
+        "llm_context_tokens",
+        int,
+        6000,
+        "Tokenbudget voor het hele document in de LLM-context: past het corpus erin, dan gaat "
+        "het volledig en steeds gelijk mee (promptcache); anders alleen de gevonden passages.",
+    ),
+    Setting(
+        "llm_output",
+        str,
+        "json",
+        "Antwoordvorm van de LLM: 'json' (JSON-schema dat de server afdwingt) of 'text' "
+        "(platte tekst met zin-id's, voor servers zonder structured output).",
+        choices=("json", "text"),
+    ),
     Setting("host", str, "127.0.0.1", "Adres waarop de web-app luistert."),
     Setting("port", int, 7860, "Poort van de web-app."),
     Setting(
@@ -183,6 +198,8 @@ class Settings:
     llm_base_url: str
     llm_api_key: str
     llm_timeout: float
+    llm_context_tokens: int
+    llm_output: str
     host: str
     port: int
     auth: str

@@ -366,3 +366,23 @@ def test_motion_export(assistant: Assistant, tmp_path: Path) -> None:
     path = motion_to_docx(m, tmp_path / "motie.docx")
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "constaterende dat" in text and "en gaat over tot de orde van de dag." in text
+
+
+def test_llm_whole_document_citation_joins_the_passages(assistant: Assistant) -> None:
+    """With every sentence in context the model may cite one retrieval did not return: the
+    answer carries its passage, and the quote is the document's own text at its offsets."""
+    import json
+
+    replies: list[AIMessage] = []  # filled once the engine has numbered the sentences
+    model = GenericFakeChatModel(messages=iter(replies))
+    llm = LLMEngine(model, name="fake", timeout=5.0, corpus=assistant.corpus_chunks())
+    colophon = next(s for s in llm.table if s.chunk.kind == "colophon")
+    reply = json.dumps({"answer": [{"cite": [colophon.sid], "text": "Zie het colofon"}]})
+    replies.append(AIMessage(content=reply))
+    a = Assistant(assistant.settings, assistant.retriever, assistant.documents, llm=llm)
+    answer = a.ask("Wat is gunnen?")
+    assert answer.engine == "llm:fake"
+    assert [c.quote for c in answer.citations] == [colophon.text]
+    assert all(a.verify(c) for c in answer.citations)
+    assert colophon.chunk.id in {p.chunk.id for p in answer.passages}
+    assert any("het hele document" in n for n in answer.notes)

@@ -206,3 +206,26 @@ def test_conversation_two_part_and_document_metrics() -> None:
     assert m["two_part"] == {"parts_cited_rate": 0.5, "parts_n": 2}
     assert m["documents"] == {"right_document_rate": 0.5, "citations_n": 2}
     assert set(m["by_kind"]) == {"plain", "two_part"}
+
+
+def test_llm_engine_beside_the_extractive_one() -> None:
+    from evals.cases import EvalCase
+    from evals.metrics import compute_metrics, format_engines, format_table
+    from evals.runner import EvalRecord
+
+    cases = [EvalCase(f"q{i}", "Wat?", "nl", "apply", True) for i in range(4)]
+
+    def records(engines: list[str]) -> list[EvalRecord]:
+        return [
+            EvalRecord(c.id, c.type, c.lang, c.question, "antwoord", False, 10.0, engine=e)
+            for c, e in zip(cases, engines, strict=True)
+        ]
+
+    llm = compute_metrics(records(["llm:m"] * 3 + ["extractive"]), cases, lambda q: True)
+    plain = compute_metrics(records(["extractive"] * 4), cases, lambda q: True)
+    assert llm["engines"]["llm_path"] == 0.75 and plain["engines"]["llm_path"] == 0.0
+    assert "LLM-pad:                75% van 4 antwoorden" in format_table(llm)
+    llm["model_judged"] = {"faithfulness": 0.9, "answer_relevance": 4.0}
+    table = format_engines(llm, plain)
+    assert table.splitlines()[2].split() == ["LLM-pad", "75%", "0%"]
+    assert "faithfulness (model-beoordeeld)" in table

@@ -1,8 +1,8 @@
 """The LLM engine against a real OpenAI-compatible server (llama.cpp + SmolLM2-135M).
 
-The tiny model is weak and English-only: it may cite nothing verifiable, and then the engine
-raises LLMError (the caller falls back to the extractive engine). What must hold is that it
-never returns an unverified quote and never hangs.
+The tiny model is weak and English-only, but with the reply's JSON schema enforced by the
+server (a grammar) it always cites sentence ids, so its answers take the LLM path and every
+quote is verbatim by construction. Also: it never hangs, and a dead server fails fast.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import pytest
 from llm_fixtures import SOURCE, corpus_passage
 
 from assistant.llm.engine import LLMDraft, LLMEngine, make_chat_model
+from ingest.chunk import chunk_sections
+from ingest.pipeline import parse_document
 from recept.errors import LLMError
 from recept.quotes import find_verbatim
 from recept.settings import Settings
@@ -38,6 +40,24 @@ if importlib.util.find_spec("llama_cpp") is None:
 
 QUESTION = "Wat zegt het recept over onderlinge relaties?"
 STARTUP_SECONDS = 90
+ANSWER_SECONDS = 300  # generous: the machine running the tests may be busy; no timing asserted
+# The recipe's ingredients and quotes as "the whole document": the same mechanism as the full
+# letter (5,000 tokens) at a fifth of the prompt, which a busy 2-core machine evaluates at
+# only ~20 tokens/s.
+CORPUS = [
+    c
+    for c in chunk_sections(parse_document("recept", SOURCE)[0])
+    if c.kind in ("ingredient", "quote")
+]
+# Everyday questions of our own (not from the eval sets): apply, two-part, English, facts.
+EVERYDAY = [
+    "Hoe kan ik als raadslid het ingrediënt Doen gebruiken bij de energietransitie?",
+    "Wat zegt het recept over vertrouwen tussen gemeenten?",
+    "Onze regio praat veel maar besluit weinig. Wat raadt het recept aan?",
+    "Wat is ANNA? En waarom helpt het?",
+    "How should a small municipality deal with regional cooperation?",
+    "Welke rol speelt de provincie volgens de brief?",
+]
 
 
 PASSAGES = [
@@ -85,7 +105,10 @@ class Server:
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(model_path()),
             "--host", "127.0.0.1", "--port", str(self.port),
-            "--n_ctx", "2048",
+            "--n_ctx", "8192",
+            # One thread: llama.cpp's threads wait for each other at every layer, and on a
+            # busy 2-core machine that made prompt evaluation ~50x slower than one thread.
+            "--n_threads", "1", "--n_threads_batch", "1",
         ]  # fmt: skip
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
@@ -136,6 +159,29 @@ def assert_grounded(draft: LLMDraft) -> None:
         assert find_verbatim(c.quote, by_id[c.chunk_id].text) is not None
         assert SOURCE[c.start : c.end] == c.quote
     assert {int(n) for n in re.findall(r"\[(\d+)\]", draft.text)} == {c.n for c in draft.citations}
+
+
+def test_schema_enforced_answers_take_the_llm_path(server: Server) -> None:
+    """The whole document in context, the reply's schema enforced: every answer parses as
+    complete JSON and cites real sentences; none falls back."""
+    settings = settings_for(server.base_url, ANSWER_SECONDS)
+    engine = LLMEngine(
+        make_chat_model(settings),
+        name="smollm2",
+        timeout=ANSWER_SECONDS,
+        corpus=CORPUS,
+        context_tokens=2000,
+    )
+    assert engine.whole_document
+    assert engine.warm()
+    for question in EVERYDAY:
+        draft = engine.answer(question, [], [], "en" if question.startswith("How") else "nl")
+        assert draft.citations, question
+        for c in draft.citations:
+            assert SOURCE[c.start : c.end] == c.quote
+        assert "gelezen als JSON" in draft.notes
+        assert not any("onvolledig" in x for x in draft.dropped), draft.dropped
+    assert engine.forms[0] == "json_object"  # what llama-cpp-python's server accepts
 
 
 def test_real_model_answer_is_grounded_or_falls_back(server: Server) -> None:

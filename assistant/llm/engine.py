@@ -1,39 +1,58 @@
-"""The optional LLM answer engine: a chat model writes, ``llm_parse`` keeps only what it can check.
+"""The optional LLM answer engine: the model cites sentence ids, code inserts the sentences.
 
     model = make_chat_model(settings)                    # ChatOllama or ChatOpenAI
-    engine = LLMEngine(model, name=settings.llm_model, timeout=settings.llm_timeout)
+    engine = LLMEngine(model, name="openai:m", timeout=30, corpus=chunks)
     draft = engine.answer(question, passages, history, "nl")   # or: for d in engine.stream(...)
 
-Every failure (server down, stalled, too slow, empty or unverifiable reply) is an LLMError,
+The model writes only its own connecting words; every quote is a sentence of the corpus
+inserted by code with its offsets (:mod:`assistant.llm.sentences`), so it is verbatim by
+construction. The reply's form is a JSON schema the server enforces where it can
+(:mod:`assistant.llm.shapes`), read tolerantly (:mod:`assistant.llm.reply`).
+
+Every failure (server down, stalled, too slow, empty reply, no sentence cited) is an LLMError,
 raised within ``timeout`` (+ a little), so the caller can fall back to the extractive engine.
 """
 
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.llm.parse import (
-    NO_SOURCES,
-    LLMDraft,
-    parse_answer,
-    stable_prefix,
-    standalone_query,
-    verified_draft,
-)
+from assistant.llm.parse import NO_SOURCES, LLMDraft, parse_answer, standalone_query
 from assistant.llm.prompts import (
     CONTEXT_CHARS,
+    FORM_JSON,
+    FORM_TEXT,
     MAX_PASSAGES,
     PromptMessage,
-    answer_messages,
+    estimate_tokens,
     fit_passages,
+    reference_messages,
     rewrite_messages,
 )
+from assistant.llm.reply import read_reply, render_reply
+from assistant.llm.sentences import (
+    Sentence,
+    corpus_order,
+    number_sentences,
+    quotes_to_ids,
+    render_sentences,
+    sentences_of,
+)
+from assistant.llm.shapes import (
+    detect_shape,
+    example_for,
+    previous_answer,
+    schema_for,
+    task_text,
+)
 from recept.errors import ConfigError, LLMError
-from recept.schema import Message, Passage
+from recept.schema import Chunk, Message, Passage
 from recept.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,7 +61,11 @@ if TYPE_CHECKING:
 
 __all__ = ["LLMDraft", "LLMEngine", "make_chat_model"]
 
-ANSWER_MAX_TOKENS = 512  # five sentences with quotes fit; bounds a runaway model
+ANSWER_MAX_TOKENS = 512  # five parts of own words with ids fit; bounds a runaway model
+# Postal blocks and address lines say nothing a question could want quoted; a small model
+# cited them for anything.
+NOT_CITABLE = frozenset({"address"})
+CONTEXT_TOKENS = 6000  # default budget for sending the whole corpus (RECEPT_LLM_CONTEXT_TOKENS)
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:
@@ -88,6 +111,69 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     return ChatOpenAI(**kwargs)
 
 
+FORMATS = ("json_schema", "json_object", "none")  # tried in this order; see structured_kwargs
+_REJECTED = (400, 404, 415, 422)  # a server that does not take a request form says so at once
+
+
+def structured_kwargs(chat_model: Any, schema: dict[str, Any], form: str) -> dict[str, Any]:
+    """Call arguments that make the server enforce ``schema``, per client kind and form.
+
+    Ollama takes the schema as ``format``. An OpenAI-compatible server takes it as
+    ``response_format``: OpenAI, vLLM, LM Studio and llama.cpp's own server as type
+    ``json_schema``; llama-cpp-python's server only as type ``json_object`` with a
+    ``schema`` member (form ``json_object``). Sent in the request body as-is, not through
+    the SDK's parsing helper. Form ``none`` and other chat models get nothing.
+
+    >>> class M:
+    ...     _llm_type = "openai-chat"
+    >>> structured_kwargs(M(), {"type": "object"}, "json_object")
+    {'extra_body': {'response_format': {'type': 'json_object', 'schema': {'type': 'object'}}}}
+    >>> M._llm_type = "chat-ollama"
+    >>> structured_kwargs(M(), {"type": "object"}, "json_schema")
+    {'format': {'type': 'object'}}
+    """
+    kind = getattr(chat_model, "_llm_type", "")
+    if form == "none" or not schema:
+        return {}
+    if kind == "chat-ollama":
+        return {"format": schema}
+    if kind == "openai-chat":
+        if form == "json_object":
+            fmt: dict[str, Any] = {"type": "json_object", "schema": schema}
+        else:
+            fmt = {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}}
+        return {"extra_body": {"response_format": fmt}}
+    return {}
+
+
+def _rejected(exc: BaseException | None) -> bool:
+    """True for an HTTP error that refuses the request's form, not a failure of the model:
+    a 4xx status, or any error that names the structured-output field (llama-cpp-python
+    answers a ``json_schema`` it does not know with a 500 that says ``response_format``).
+
+    >>> class E(Exception):
+    ...     status_code = 500
+    >>> _rejected(E("body.response_format.type: Input should be 'text'")), _rejected(E("oom"))
+    (True, False)
+    """
+    status = getattr(exc, "status_code", None)
+    if status in _REJECTED:
+        return True
+    return status is not None and re.search(r"response_format|\bformat\b", str(exc)) is not None
+
+
+_CLOSERS = frozenset("}]\n")
+
+
+def _part_closed(token: str) -> bool:
+    """True when a token may finish a part (a JSON object or a line), worth a new snapshot.
+
+    >>> _part_closed('"}'), _part_closed(" woord")
+    (True, False)
+    """
+    return any(ch in _CLOSERS for ch in token)
+
+
 def _to_langchain(messages: Sequence[PromptMessage]) -> list[BaseMessage]:
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
@@ -95,8 +181,26 @@ def _to_langchain(messages: Sequence[PromptMessage]) -> list[BaseMessage]:
     return [kinds[role](content=content) for role, content in messages]
 
 
+@dataclass(frozen=True)
+class Request:
+    """What one answer sends: messages, the citable sentences, the shape and its schema."""
+
+    messages: list[PromptMessage]
+    table: dict[str, Sentence]
+    shape: str
+    schema: dict[str, Any]
+    notes: list[str]
+    passages: list[Passage]  # for the last-resort reading of copied quotes
+
+
 class LLMEngine:
-    """Answers from a chat model, with every quote checked against the retrieved passages."""
+    """Answers from a chat model that cites sentence ids; code inserts the sentences.
+
+    ``corpus``: every chunk of the index. Its sentences are numbered once in document order,
+    so an id is stable; when they fit ``context_tokens`` they are all sent, as one identical
+    prefix on every request, else only the retrieved passages' sentences are.
+    ``structured``: ask the server to enforce the reply's JSON schema (else plain text).
+    """
 
     def __init__(
         self,
@@ -104,27 +208,69 @@ class LLMEngine:
         *,
         name: str,
         timeout: float,
+        corpus: Sequence[Chunk] = (),
+        context_tokens: int = CONTEXT_TOKENS,
+        structured: bool = True,
         max_passages: int = MAX_PASSAGES,
         context_chars: int = CONTEXT_CHARS,
+        warm: bool = False,
     ) -> None:
         if timeout <= 0:
             raise ConfigError("De LLM-timeout moet groter dan 0 seconden zijn.")
         self.chat_model = chat_model
         self.name = name
         self.timeout = timeout
+        self.structured = structured
+        # Structured-output forms still worth trying on this server; the first that the
+        # server accepts is kept for later calls.
+        self.forms = list(FORMATS) if structured else ["none"]
         self.max_passages = max_passages
         self.context_chars = context_chars  # passage text per prompt; small contexts overflow
+        self.table = number_sentences(corpus_order(c for c in corpus if c.kind not in NOT_CITABLE))
+        whole = render_sentences(self.table)
+        fits = bool(self.table) and estimate_tokens(whole) <= context_tokens
+        self.whole_text = whole if fits else ""
+        self.last_timing: dict[str, float] = {}  # ttft_ms and total_ms of the last call
+        if warm and self.whole_text:
+            threading.Thread(target=self.warm, name="recept-llm-warm", daemon=True).start()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LLMEngine:
-        return cls(make_chat_model(settings), name=settings.llm_model, timeout=settings.llm_timeout)
+    def from_settings(cls, settings: Settings, corpus: Sequence[Chunk] = ()) -> LLMEngine:
+        return cls(
+            make_chat_model(settings),
+            name=f"{settings.engine}:{settings.llm_model}",
+            timeout=settings.llm_timeout,
+            corpus=corpus,
+            context_tokens=settings.llm_context_tokens,
+            structured=settings.llm_output == "json",
+            warm=True,
+        )
 
     @property
     def label(self) -> str:
         """The engine name for ``Answer.engine``."""
         return f"llm:{self.name}"
 
+    @property
+    def whole_document(self) -> bool:
+        """True when every request carries the whole corpus."""
+        return bool(self.whole_text)
+
     # ------------------------------------------------------------------ public API
+
+    def warm(self) -> bool:
+        """Send the whole-document prefix once, so a server with a prompt cache has it
+        ready before the first question (only the question is then new to it). True when
+        the server answered; never raises."""
+        if not self.whole_text:
+            return False
+        messages = self.prepare("?", [], [], "nl").messages
+        try:
+            for _ in self._tokens(messages):
+                return True  # the prefix is evaluated once a first token comes
+        except LLMError:
+            return False
+        return True
 
     def answer(
         self,
@@ -133,15 +279,11 @@ class LLMEngine:
         history: Sequence[Message] = (),
         language: str = "nl",
     ) -> LLMDraft:
-        """The verified answer; LLMError on any failure or when no citation survives.
-
-        The model sees (and may cite) the best passages that fit the prompt budget.
-        """
-        shown = self._fit(passages)
-        raw = "".join(self._tokens(answer_messages(question, shown, history, language)))
-        if not raw.strip():
-            raise LLMError("LLM gaf een leeg antwoord")
-        return verified_draft(raw, shown)
+        """The answer; LLMError on any failure or when it cites no sentence."""
+        drafts = list(self.stream(question, passages, history, language))
+        if not drafts:  # pragma: no cover - stream raises instead
+            raise LLMError(NO_SOURCES)
+        return drafts[-1]
 
     def stream(
         self,
@@ -150,31 +292,65 @@ class LLMEngine:
         history: Sequence[Message] = (),
         language: str = "nl",
     ) -> Iterator[LLMDraft]:
-        """Growing verified snapshots; the last one equals ``answer()``'s result.
+        """Growing snapshots; the last one is the final answer.
 
-        A snapshot covers only complete sentences, so a quote is shown once checked. Only
-        snapshots with at least one citation are yielded. An LLMError can still come after
-        some snapshots (timeout, broken connection); the caller should then fall back.
+        A snapshot holds only finished parts (a JSON part closed, a text line ended), and
+        only snapshots with at least one citation are yielded. An LLMError can still come
+        after some snapshots (timeout, broken connection); the caller should then fall back.
         """
-        shown = self._fit(passages)
+        req = self.prepare(question, passages, history, language)
         raw = ""
-        done = 0  # end of the stable prefix already turned into a snapshot
         last: LLMDraft | None = None
-        for token in self._tokens(answer_messages(question, shown, history, language)):
+        for token in self._reply_tokens(req):
             raw += token
-            cut = stable_prefix(raw)
-            if cut <= done:
+            if not _part_closed(token):
                 continue
-            done = cut
-            snapshot = parse_answer(raw[:cut], shown)
+            snapshot = self._draft(raw, req, language, final=False)
             if snapshot.citations and (last is None or snapshot.text != last.text):
                 last = snapshot
                 yield snapshot
         if not raw.strip():
             raise LLMError("LLM gaf een leeg antwoord")
-        final = verified_draft(raw, shown)
-        if final != last:
+        final = self._draft(raw, req, language, final=True)
+        if not final.citations:
+            raise LLMError(NO_SOURCES)
+        if last is None or final != last:
             yield final
+
+    def prepare(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        history: Sequence[Message] = (),
+        language: str = "nl",
+    ) -> Request:
+        """The request for a question: shape, citable sentences, messages and schema."""
+        if not passages and not self.whole_text:
+            raise LLMError(NO_SOURCES)
+        from assistant.query.language import question_intent
+
+        shape = detect_shape(question, question_intent(question), history)
+        shown = fit_passages(passages, self.max_passages, self.context_chars) if passages else []
+        if self.whole_text:
+            sentences = self.table
+            notes = [f"LLM-context: het hele document ({len(self.table)} zinnen)"]
+        else:
+            sentences = sentences_of([p.chunk for p in shown], self.table)
+            notes = [f"LLM-context: {len(shown)} gevonden passages ({len(sentences)} zinnen)"]
+        previous = ""
+        if shape == "rewrite":
+            previous, earlier = quotes_to_ids(previous_answer(history), self.table or sentences)
+            sentences = sentences + [s for s in earlier if s not in sentences]
+            history = [m for m in history if m.get("content", "") != previous_answer(history)]
+        table = {s.sid: s for s in sentences}
+        form = FORM_JSON.format(example=example_for(shape)) if self.structured else FORM_TEXT
+        messages = reference_messages(
+            question, self.whole_text or render_sentences(sentences), history, language,
+            whole=bool(self.whole_text), task=task_text(shape), form=form, previous=previous,
+        )  # fmt: skip
+        schema = schema_for(shape, list(table)) if self.structured else {}
+        notes.append(f"antwoordvorm: {shape}")
+        return Request(messages, table, shape, schema, notes, shown)
 
     def rewrite_query(self, question: str, history: Sequence[Message]) -> str:
         """A standalone search query for a follow-up question; the question itself on failure."""
@@ -188,24 +364,55 @@ class LLMEngine:
 
     # ------------------------------------------------------------------ internals
 
-    def _fit(self, passages: Sequence[Passage]) -> list[Passage]:
-        if not passages:
-            raise LLMError(NO_SOURCES)
-        return fit_passages(passages, self.max_passages, self.context_chars)
+    def _draft(self, raw: str, req: Request, language: str, *, final: bool) -> LLMDraft:
+        """The answer read from the reply so far: by sentence id, else by copied quotes."""
+        reply = read_reply(raw)
+        draft = render_reply(reply, req.table, language)
+        how = "JSON" if reply.structured else "tekst"
+        if final and reply.structured and not reply.complete:
+            draft.dropped.append("JSON-antwoord onvolledig; de afgeronde delen zijn gebruikt")
+        if not draft.citations and not reply.structured and req.passages:
+            # A model that ignores the ids may still copy quotes: keep those it copied exactly.
+            copied = parse_answer(raw, req.passages)
+            if copied.citations:
+                draft, how = copied, "gekopieerde citaten, gecontroleerd"
+        draft.notes = [*req.notes, f"gelezen als {how}"]
+        return draft
 
-    def _tokens(self, messages: Sequence[PromptMessage]) -> Iterator[str]:
+    def _reply_tokens(self, req: Request) -> Iterator[str]:
+        """The reply in the first structured form the server accepts (remembered)."""
+        while True:
+            form = self.forms[0]
+            got = False
+            try:
+                for token in self._tokens(
+                    req.messages, structured_kwargs(self.chat_model, req.schema, form)
+                ):
+                    got = True
+                    yield token
+                return
+            except LLMError as exc:
+                if got or len(self.forms) == 1 or not _rejected(exc.__cause__):
+                    raise
+                self.forms.pop(0)
+                req.notes.append(f"server weigerde structured output '{form}'")
+
+    def _tokens(
+        self, messages: Sequence[PromptMessage], kwargs: dict[str, Any] | None = None
+    ) -> Iterator[str]:
         """Stream the reply's text, with a deadline on the whole call.
 
         The model runs in a daemon thread: a stalled server cannot hang the caller, and an
         abandoned call ends by itself at the HTTP client's own timeout.
         """
         lc_messages = _to_langchain(messages)
+        kwargs = kwargs or {}
         q: queue.Queue[tuple[str, Any]] = queue.Queue()
         cancel = threading.Event()
 
         def work() -> None:
             try:
-                for chunk in self.chat_model.stream(lc_messages):
+                for chunk in self.chat_model.stream(lc_messages, **kwargs):
                     if cancel.is_set():
                         return
                     q.put(("token", str(chunk.text)))
@@ -213,7 +420,9 @@ class LLMEngine:
             except BaseException as exc:  # reported to the caller's thread
                 q.put(("error", exc))
 
-        deadline = time.monotonic() + self.timeout
+        started = time.monotonic()
+        deadline = started + self.timeout
+        self.last_timing = {}
         threading.Thread(target=work, name="recept-llm", daemon=True).start()
         try:
             while True:
@@ -227,12 +436,15 @@ class LLMEngine:
                         f"LLM ({self.name}) antwoordde niet binnen {self.timeout:g} s"
                     ) from None
                 if kind == "end":
+                    self.last_timing["total_ms"] = (time.monotonic() - started) * 1000
                     return
                 if kind == "error":
                     detail = " ".join(str(value).split())[:200]
                     raise LLMError(
                         f"LLM ({self.name}) gaf een fout: {type(value).__name__}: {detail}"
                     ) from value
+                if value and "ttft_ms" not in self.last_timing:
+                    self.last_timing["ttft_ms"] = (time.monotonic() - started) * 1000
                 yield value
         finally:
             cancel.set()

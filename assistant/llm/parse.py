@@ -36,6 +36,7 @@ class LLMDraft:
     text: str
     citations: list[Citation]
     dropped: list[str] = field(default_factory=list)  # what was removed or re-pointed, and why
+    notes: list[str] = field(default_factory=list)  # how it was made (context, shape, reading)
 
 
 @dataclass(frozen=True)
