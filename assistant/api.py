@@ -35,8 +35,7 @@ from assistant.retrieval.adapter import load_adapter
 from assistant.retrieval.bm25 import fold
 from assistant.retrieval.rerank import load_ranker
 from assistant.retrieval.retrieve import Closeness, HybridRetriever
-from assistant.retrieval.thesaurus import Thesaurus
-from assistant.retrieval.thesaurus_nl import GROUPS as POLICY_GROUPS
+from assistant.retrieval.thesaurus import Thesaurus, policy_groups
 from ingest.embed.embedder import Embedder, load_embedder, resolve_model
 from ingest.pipeline import index_state
 from ingest.store import ChromaCatalog
@@ -160,7 +159,7 @@ class Assistant:
             store,
             embedder,
             chunks,
-            thesaurus=Thesaurus(POLICY_GROUPS),
+            thesaurus=Thesaurus(policy_groups()),
             ranker=ranker,
             adapter=adapter,
         )
