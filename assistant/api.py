@@ -41,8 +41,7 @@ from assistant.retrieval.bm25 import fold
 from assistant.retrieval.rerank import load_ranker
 from assistant.retrieval.retrieve import Closeness, HybridRetriever
 from assistant.retrieval.route import DocumentView, RoutedRetriever
-from assistant.retrieval.thesaurus import Thesaurus
-from assistant.retrieval.thesaurus_nl import GROUPS as POLICY_GROUPS
+from assistant.retrieval.thesaurus import Thesaurus, policy_groups
 from ingest.embed.embedder import Embedder, load_embedder, resolve_model
 from ingest.pipeline import index_state
 from ingest.store import ChromaCatalog
@@ -103,7 +102,7 @@ def routed_retriever(
     adapted search) or when adapters are switched off; every other document is searched by
     reciprocal rank fusion alone.
     """
-    thesaurus = Thesaurus(POLICY_GROUPS)
+    thesaurus = Thesaurus(policy_groups())
     docs_meta: dict[str, Any] = manifest.get("documents", {})
     by_doc: dict[str, list[Chunk]] = {}
     for c in chunks:

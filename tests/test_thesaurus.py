@@ -9,8 +9,9 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.retrieval.bm25 import tokenize
-from assistant.retrieval.thesaurus import Thesaurus
-from assistant.retrieval.thesaurus_nl import GROUPS
+from assistant.retrieval.thesaurus import Thesaurus, policy_groups
+
+GROUPS = policy_groups()
 
 # Words that phrase a question rather than name its subject: in a group they would expand
 # nearly every question ("give me…", "I need…", "kun je helpen").

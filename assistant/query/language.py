@@ -1,5 +1,8 @@
 """Question language and intent: small, explainable rules over function words.
 
+The word lists are data (``assistant/query/data/*.txt``, whose headers say what belongs
+there); the intent cues are regular expressions over general question phrasing.
+
 >>> detect_language("How do I apply this in my municipality?")
 'en'
 >>> detect_language("Hoe pas ik Gunnen toe bij woningbouw?")
@@ -15,130 +18,39 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from assistant.retrieval.bm25 import fold
+from assistant.retrieval.datafile import data_lines, read_data
 
-_EN = set(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "of",
-        "to",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "how",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "why",
-        "when",
-        "where",
-        "does",
-        "do",
-        "did",
-        "can",
-        "could",
-        "should",
-        "would",
-        "i",
-        "you",
-        "we",
-        "my",
-        "our",
-        "your",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "in",
-        "on",
-        "for",
-        "with",
-        "about",
-        "any",
-        "there",
-        "from",
-        "has",
-        "have",
-        "said",
-        "says",
-        "according",
-        "letter",
-        "recipe",
-        "ingredient",
-    ]
-)
-_NL = set(
-    [
-        "de",
-        "het",
-        "een",
-        "en",
-        "of",
-        "van",
-        "te",
-        "is",
-        "zijn",
-        "was",
-        "waren",
-        "hoe",
-        "wat",
-        "welke",
-        "wie",
-        "waarom",
-        "wanneer",
-        "waar",
-        "doet",
-        "doen",
-        "kan",
-        "kun",
-        "kunnen",
-        "moet",
-        "moeten",
-        "ik",
-        "je",
-        "jij",
-        "u",
-        "we",
-        "wij",
-        "mijn",
-        "onze",
-        "uw",
-        "hun",
-        "dit",
-        "dat",
-        "deze",
-        "die",
-        "er",
-        "in",
-        "op",
-        "voor",
-        "met",
-        "over",
-        "bij",
-        "naar",
-        "als",
-        "ook",
-        "niet",
-        "wel",
-        "zegt",
-        "zei",
-        "staat",
-        "volgens",
-        "brief",
-        "recept",
-        "ingrediënt",
-    ]
-)
+
+def parse_words(text: str, source: str = "words", folded: bool = False) -> frozenset[str]:
+    """A word-list file: lower-case words separated by white space (``folded``: no accents).
+
+    >>> sorted(parse_words("# English\\nthe a an\\nof"))
+    ['a', 'an', 'of', 'the']
+    >>> parse_words("The")
+    Traceback (most recent call last):
+    ValueError: words line 1: 'The' is not a lower-case word
+    >>> parse_words("ingrediënt", folded=True)
+    Traceback (most recent call last):
+    ValueError: words line 1: 'ingrediënt' is not folded
+    """
+    words: set[str] = set()
+    for number, line in data_lines(text):
+        for word in line.split():
+            if not re.fullmatch(r"[^\W_]+", word) or word != word.lower():
+                raise ValueError(f"{source} line {number}: {word!r} is not a lower-case word")
+            if folded and fold(word) != word:
+                raise ValueError(f"{source} line {number}: {word!r} is not folded")
+            words.add(word)
+    return frozenset(words)
+
+
+@cache
+def word_list(name: str, folded: bool = False) -> frozenset[str]:
+    """A shipped word list, ``assistant/query/data/<name>.txt``."""
+    return parse_words(read_data("assistant.query", f"{name}.txt"), f"{name}.txt", folded)
 
 
 def _words(text: str) -> list[str]:
@@ -148,8 +60,9 @@ def _words(text: str) -> list[str]:
 def detect_language(text: str) -> str:
     """'en' or 'nl' (the default when unsure)."""
     words = _words(text)
-    en = sum(w in _EN for w in words)
-    nl = sum(w in _NL for w in words)
+    en_words, nl_words = word_list("function_words_en"), word_list("function_words_nl")
+    en = sum(w in en_words for w in words)
+    nl = sum(w in nl_words for w in words)
     return "en" if en > nl else "nl"
 
 
@@ -261,20 +174,6 @@ def wanted_kind(text: str) -> str:
     return next((kind for kind, rx in _WANTS_KIND if rx.search(text)), "")
 
 
-# Words that only frame an overview request; anything else is a topic ("… bij een crisis").
-_OVERVIEW_FRAME = frozenset(
-    re.findall(
-        r"\S+",
-        """geef gif toon noem som op alle al welke wat zijn er staan in de het een van dit deze
-    recept document ingredienten ingredient overzicht lijst lijstje opsomming samenvatting
-    samenvatten vat samen kort korte kern beknopt beknopte wil graag ik me mij u je kun kunt
-    14 veertien allemaal hele heel alsjeblieft aub svp nog eens even
-    give show list all what which are is the a an of in this recipe document ingredients
-    summary summarise summarize overview short please me can you could tell fourteen
-    main key brief letter hoeveel aantal how many number count there does do have has
-    contain contains heeft telt bevat noemt""",
-    )
-)
 _OVERVIEW_HEAD = re.compile(
     r"\b(ingredi[eë]nten|ingredients|samenvatting|samenvatten|vat\b.*\bsamen|overzicht|"
     r"summary|summari[sz]e|overview)\b",
@@ -295,4 +194,5 @@ def asks_for_overview(text: str) -> bool:
     if not _OVERVIEW_HEAD.search(text):
         return False
     words = re.findall(r"[^\W_]+", fold(text))
-    return all(w in _OVERVIEW_FRAME for w in words)
+    frame = word_list("overview_words", folded=True)  # anything else is a topic
+    return all(w in frame for w in words)

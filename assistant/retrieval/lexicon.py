@@ -1,9 +1,11 @@
 """General Dutch policy vocabulary for lexical search: English→Dutch and Dutch synonyms.
 
 BM25 only matches words, so an English question ("municipality", "sent") or a Dutch synonym
-("afdwingen" for "bindend") finds nothing. This table is general knowledge of Dutch public
-administration language, not tied to any question set. Expansions are added to the query
-(the original words stay), and compounds are split against the index vocabulary.
+("afdwingen" for "bindend") finds nothing. The table is data (``data/lexicon_en_nl.tsv``,
+``data/lexicon_nl_nl.tsv``; their headers say what belongs there): general Dutch public
+administration language and common translations, not tied to any question set. Expansions
+are added to the query (the original words stay), and compounds are split against the index
+vocabulary.
 
 >>> expand_query("When was the letter sent?")
 'When was the letter sent? brief verzonden verzenddatum'
@@ -14,293 +16,57 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
+from functools import cache
 
 from assistant.retrieval.bm25 import fold
+from assistant.retrieval.datafile import data_lines, read_data
 
-# key (folded surface word) → Dutch words to add
-_TABLE: dict[str, str] = {
-    # English → Dutch: governance and cooperation
-    "municipality": "gemeente",
-    "municipalities": "gemeenten",
-    "municipal": "gemeente",
-    "council": "raad gemeenteraad",
-    "councillor": "raadslid",
-    "councillors": "raadsleden",
-    "councils": "raden gemeenteraden",
-    "alderman": "wethouder college",
-    "aldermen": "wethouders college",
-    "mayor": "burgemeester",
-    "executive": "college",
-    "province": "provincie",
-    "provincial": "provincie provinciaal",
-    "region": "regio",
-    "regions": "regio's",
-    "regional": "regionaal regio",
-    "government": "overheid bestuur",
-    "national": "rijk ministerie",
-    "ministry": "ministerie",
-    "minister": "minister",
-    "governance": "bestuur",
-    "administration": "bestuur",
-    "administrators": "bestuurders",
-    "cooperation": "samenwerking",
-    "collaboration": "samenwerking",
-    "cooperate": "samenwerken",
-    "collaborate": "samenwerken",
-    "together": "samen gezamenlijk",
-    "joint": "gezamenlijk",
-    "partners": "partners partijen",
-    "parties": "partijen",
-    "stakeholders": "partijen betrokken",
-    "involve": "betrek betrekken",
-    "involved": "betrokken",
-    "early": "vroeg vroegtijdig",
-    "trust": "vertrouwen",
-    "independence": "zelfstandigheid zelfstandig",
-    "independent": "zelfstandig zelfstandigheid",
-    "autonomy": "zelfstandigheid eigenheid",
-    "relationship": "relatie",
-    "relationships": "relaties",
-    "relations": "relaties",
-    "personal": "persoonlijk",
-    "contact": "contact",
-    "yourself": "jezelf zelf",
-    "capacity": "capaciteit",
-    "capabilities": "capaciteit",
-    "quality": "kwaliteit",
-    "invest": "investeer",
-    "investment": "investeren",
-    "agreements": "afspraken",
-    "agreement": "afspraak",
-    "binding": "bindend bindende",
-    "concrete": "concreet concrete",
-    "action": "doen",
-    "act": "doen",
-    "do": "doen",
-    "think": "denken",
-    "freely": "vrij",
-    "free": "vrij",
-    "structures": "structuren",
-    "outward": "buiten",
-    "outside": "buiten",
-    "beyond": "buiten",
-    "identity": "identiteit",
-    "courage": "lef",
-    "bold": "lef",
-    "daring": "lef",
-    "workarounds": "workarounds",
-    "possible": "kan mogelijk",
-    "clarity": "helderheid helder",
-    "clear": "helder",
-    "roles": "rol rollen",
-    "role": "rol",
-    "responsibilities": "verantwoordelijkheden",
-    "responsibility": "verantwoordelijkheid",
-    "expectations": "verwacht",
-    "long": "lange",
-    "term": "termijn",
-    "future": "toekomst",
-    "perspective": "perspectief",
-    "finance": "financiën",
-    "financial": "financiën",
-    "money": "financiën geld",
-    "budget": "financiën",
-    "empathy": "empathie",
-    "listen": "luister",
-    "shoes": "verplaats",
-    "law": "wet",
-    "laws": "wet regelgeving",
-    "rules": "regelgeving regels",
-    "regulations": "regelgeving",
-    "legal": "wet juridisch",
-    "misunderstanding": "misverstand",
-    "misunderstandings": "misverstanden",
-    "check": "check controleren",
-    "verify": "nagaan",
-    "assume": "aannemen",
-    "crisis": "crisis nood",
-    "emergency": "nood crisis",
-    "lessons": "lessen",
-    "evaluate": "evalueer",
-    "goal": "doel",
-    "goals": "doelen",
-    "ambitions": "ambities",
-    "tasks": "opgaven taken",
-    "challenges": "uitdagingen opgaven",
-    "issues": "vraagstukken opgaven",
-    "dilemmas": "dilemma's",
-    "citizens": "inwoners",
-    "residents": "inwoners",
-    "inhabitants": "inwoners",
-    "housing": "huisvesting",
-    "climate": "klimaatcrisis",
-    "labour": "arbeidsmarkt",
-    "labor": "arbeidsmarkt",
-    "conference": "conferentie",
-    "meeting": "conferentie bijeenkomst",
-    "participants": "deelnemers",
-    "attendees": "deelnemers",
-    "people": "deelnemers mensen",
-    "ppl": "deelnemers mensen",  # chat spelling
-    "folks": "deelnemers mensen",
-    "organised": "georganiseerd",
-    "organized": "georganiseerd",
-    "organiser": "georganiseerd",
-    "letter": "brief",
-    "sent": "verzonden verzenddatum",
-    "date": "datum",
-    "reference": "kenmerk",
-    "subject": "betreft onderwerp",
-    "attachment": "bijlage",
-    "enclosure": "bijlage",
-    "signed": "ondertekening hoogachtend",
-    "signature": "ondertekening hoogachtend",
-    "signatory": "ondertekening hoogachtend",
-    "addressed": "geadresseerden",
-    "addressee": "geadresseerden",
-    "addressees": "geadresseerden",
-    "recipients": "geadresseerden",
-    "sender": "afzender",
-    "recipe": "recept",
-    "ingredient": "ingrediënt",
-    "ingredients": "ingrediënten",
-    "quote": "citaat",
-    "said": "zei citaat",
-    "says": "zegt",
-    "drawings": "illustraties",
-    "illustrations": "illustraties",
-    "illustrator": "illustraties",
-    "phone": "telefoon",
-    "telephone": "telefoon",
-    "address": "postbus adres",
-    "job": "functie rol",
-    "position": "functie rol",
-    "colophon": "colofon",
-    "next": "nu vervolg",
-    "policy": "beleid",
-    "survey": "enquête",
-    "interviews": "interviews",
-    "analysis": "analyse",
-    "elections": "verkiezingen",
-    "term of office": "collegeperiode",
-    "motion": "motie",
-    "question": "vraag werkvraag",
-    "help": "hulpvraag",
-    "share": "delen",
-    "contribute": "bijdragen bijdrage",
-    "contribution": "bijdrage",
-    "selfless": "belangeloos",
-    "generous": "belangeloos gunnen",
-    "grant": "gunnen",
-    "whole": "geheel hele",
-    # Dutch synonyms in policy language
-    "gemeenteraad": "raad",
-    "raadsleden": "raad",
-    "raadslid": "raad",
-    "wethouder": "college bestuurder",
-    "wethouders": "college bestuurders",
-    "afdwingen": "bindend bindende",
-    "afdwingbaar": "bindend bindende",
-    "verplichtend": "bindend",
-    "woningbouw": "huisvesting",
-    "woningen": "huisvesting",
-    "wonen": "huisvesting",
-    "energietransitie": "klimaatcrisis",
-    "klimaat": "klimaatcrisis",
-    "banen": "arbeidsmarkt",
-    "werkgelegenheid": "arbeidsmarkt",
-    "geld": "financiën",
-    "begroting": "financiën",
-    "begrotingen": "financiën",
-    "kosten": "financiën",
-    "personeel": "capaciteit",
-    "mensen": "capaciteit deelnemers",
-    "menskracht": "capaciteit",
-    "ambtenaren": "capaciteit",
-    "tekeningen": "illustraties",
-    "getekend": "illustraties",
-    "tekende": "illustraties",
-    "vertrouwd": "vertrouwen",
-    "wantrouwen": "vertrouwen",
-    "overleg": "gesprek",
-    "praten": "gesprek praat",
-    "afstemmen": "afspraken",
-    "samenwerkingsverband": "samenwerking",
-    "gemeenschappelijke": "gemeenschappelijke samenwerking",
-    "ondergesneeuwd": "calimero",
-    "underdog": "calimero",
-    "onduidelijk": "helderheid glashelder",
-    "duidelijkheid": "helderheid",
-    "verantwoordelijk": "verantwoordelijkheden",
-    "inleven": "verplaats empathie",
-    "begrip": "empathie",
-    "juridisch": "wet regelgeving",
-    "regels": "regelgeving",
-    "wetgeving": "wet regelgeving",
-    "misverstanden": "misverstand",
-    "aannames": "aannemen",
-    "controleren": "check",
-    "noodsituatie": "nood crisis",
-    "ramp": "crisis nood",
-    "overstroming": "crisis nood",
-    "corona": "crisis",
-    "pandemie": "crisis",
-    "lessen": "evalueer",
-    "leren": "lessen evalueer",
-    "toekomstvisie": "lange termijn",
-    "visie": "perspectief",
-    "meerjarig": "lange termijn",
-    "korte": "termijn",
-    "ambitie": "ambities",
-    "doelen": "doel",
-    "doelstelling": "doel",
-    "opgave": "opgaven",
-    "vraagstukken": "opgaven",
-    "problemen": "vraagstukken opgaven",
-    "buurgemeenten": "regio gemeenten",
-    "buurgemeente": "regio gemeente",
-    "regionale": "regio",
-    "inwoner": "inwoners",
-    "burgers": "inwoners",
-    "bewoners": "inwoners",
-    "durf": "lef",
-    "durven": "lef durf",
-    "creatief": "creatieve workarounds",
-    "belangeloos": "gunnen",
-    "gunnen": "belangeloos",
-    "identiteit": "eigenheid",
-    "eigenheid": "identiteit",
-    "zelfstandig": "zelfstandigheid",
-    "vrijblijvend": "vrijblijvend",
-    "bijeenkomst": "conferentie",
-    "congres": "conferentie",
-    "deelnemers": "deelnemers",
-    "organisator": "georganiseerd",
-    "organiseerde": "georganiseerd",
-    "verstuurd": "verzonden verzenddatum",
-    "verzonden": "verzenddatum",
-    "nummer": "kenmerk",
-    "referentie": "kenmerk",
-    "zaaknummer": "kenmerk",
-    # The parts of a letter, by the words people use for them.
-    "geschreven": "datum verzenddatum",
-    "gedateerd": "datum",
-    "written": "datum verzenddatum",
-    "dated": "datum",
-    "ondertekend": "ondertekening hoogachtend",
-    "ondertekende": "ondertekening hoogachtend",
-    "ondertekenen": "ondertekening hoogachtend",
-    "ondertekenaar": "ondertekening hoogachtend",
-    "handtekening": "ondertekening hoogachtend",
-    "geadresseerd": "geadresseerden",
-    "gericht": "geadresseerden",
-    "verstuurder": "afzender",
-    "bijgevoegd": "bijlage",
-    "gehouden": "plaatsvond",
-    "vervolg": "nu",
-    "vervolgstappen": "nu verkenning",
-    "onderzoek": "analyse enquête interviews",
-}
+_SOURCES = ("lexicon_en_nl.tsv", "lexicon_nl_nl.tsv")
+
+
+def parse_table(text: str, source: str = "lexicon") -> dict[str, str]:
+    """A lexicon file: ``word<TAB>words to add`` per line, the key one folded word.
+
+    >>> parse_table("# English -> Dutch\\nletter\\tbrief\\nsent\\tverzonden verzenddatum\\n")
+    {'letter': 'brief', 'sent': 'verzonden verzenddatum'}
+    >>> parse_table("letter brief")
+    Traceback (most recent call last):
+    ValueError: lexicon line 1: expected 'word<TAB>words to add', got 'letter brief'
+    >>> parse_table("Letter\\tbrief")
+    Traceback (most recent call last):
+    ValueError: lexicon line 1: key 'Letter' is not one folded word
+    >>> parse_table("contact\\tcontact")
+    Traceback (most recent call last):
+    ValueError: lexicon line 1: 'contact' only adds itself
+    """
+    table: dict[str, str] = {}
+    for number, line in data_lines(text):
+        where = f"{source} line {number}"
+        key, tab, value = line.partition("\t")
+        key, words = key.strip(), value.split()
+        if not tab or not words or "\t" in value:
+            raise ValueError(f"{where}: expected 'word<TAB>words to add', got {line!r}")
+        if not re.fullmatch(r"[^\W\d_]+", key) or fold(key) != key:
+            raise ValueError(f"{where}: key {key!r} is not one folded word")
+        if words == [key]:
+            raise ValueError(f"{where}: {key!r} only adds itself")
+        if key in table:
+            raise ValueError(f"{where}: {key!r} is listed twice")
+        table[key] = " ".join(words)
+    return table
+
+
+@cache
+def table() -> dict[str, str]:
+    """The shipped lexicon: English→Dutch and Dutch synonyms (``data/lexicon_*.tsv``)."""
+    merged: dict[str, str] = {}
+    for name in _SOURCES:
+        part = parse_table(read_data("assistant.retrieval", name), name)
+        twice = merged.keys() & part.keys()
+        if twice:
+            raise ValueError(f"{name}: already in another lexicon file: {sorted(twice)}")
+        merged.update(part)
+    return merged
 
 
 def expansions(words: Iterable[str]) -> list[str]:
@@ -308,7 +74,7 @@ def expansions(words: Iterable[str]) -> list[str]:
     out: list[str] = []
     for w in words:
         for form in english_forms(w):
-            extra = _TABLE.get(form)
+            extra = table().get(form)
             if extra:
                 out.extend(extra.split())
                 break
