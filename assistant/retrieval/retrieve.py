@@ -50,10 +50,17 @@ def dense_ok(chunk: Chunk, min_words: int = 5) -> bool:
 
     >>> dense_ok(Chunk("1", "d", "letter", "Brief: aanhef", 0, 1, "Geacht college,", "", ""))
     False
+
+    A table row is judged by its embedded text: its cells under their column headers.
+
+    >>> dense_ok(Chunk("2", "d", "table", "Tabel 1", 0, 1, "| Ede | € 5 |",
+    ...                "Tabel 1. Kosten per gemeente. Gemeente: Ede; Kosten 2024: € 5", ""))
+    True
     """
     if is_low_value(chunk) or chunk.kind in _LOW_VALUE or chunk.kind == "letter_meta":
         return False
-    return len(re.findall(r"[^\W\d_]+", chunk.text)) >= min_words
+    text = chunk.embed_text if chunk.kind == "table" else chunk.text
+    return len(re.findall(r"[^\W\d_]+", text)) >= min_words
 
 
 def rrf(
