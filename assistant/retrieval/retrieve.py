@@ -36,7 +36,8 @@ def is_low_value(chunk: Chunk) -> bool:
     >>> is_low_value(Chunk("2", "d", "letter_meta", "Brief: pagina", 0, 5, "1 | 2", "", ""))
     True
     """
-    if not re.search(r"[^\W\d_]{2}", chunk.text):
+    # A table row of numbers is read with its column headers (its embedded text).
+    if not re.search(r"[^\W\d_]{2}", chunk.embed_text if chunk.kind == "table" else chunk.text):
         return True
     if chunk.kind == "letter_meta":
         label = set(tokenize(chunk.title)) | set(tokenize(chunk.group))
