@@ -144,8 +144,8 @@ def test_plain_text_report_with_all_caps_headings() -> None:
         ("Brief: ondertekening", "ondertekening"),
     ]
     assert sections[1].text.startswith("INLEIDING\n\nDit verslag")
-    # The closing lines are not headings: they are the signature, a letter field.
-    assert sections[-1].kind == "letter_meta"
+    # The closing lines are not headings: they are the signature.
+    assert (sections[-1].kind, sections[-1].group) == ("letter", "ondertekening")
     assert sections[-1].text == "Met vriendelijke groet\n\nGedeputeerde Staten"
     check_invariants(text, sections, 1200)
 

@@ -29,6 +29,13 @@ _PARTICLE = r"(?:van|de|der|den|het|ter|ten|te|in|op|aan|la|le|el|al|du|da|von|z
 _CAP = r"[A-Z][\w'’.-]*"
 NAME = rf"{_CAP}(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{0,4}}"
 _TITLES = r"(?:(?:mr|dr|drs|ir|prof|ing|dhr|mw|mevr)\.\s*)*"
+# Offices written before a name ("Wethouder Kees Bakker zegt"): the role, not part of the name.
+_OFFICES = re.compile(
+    r"(?:wethouder|burgemeester|gedeputeerde|minister|staatssecretaris|commissaris|"
+    r"directeur|voorzitter|raadslid|griffier|secretaris|projectleider|woordvoerder|"
+    r"fractievoorzitter|statenlid|kamerlid|hoogleraar|onderzoeker|bewoner|inwoner)\s+",
+    re.IGNORECASE,
+)
 
 _AFTER = re.compile(
     rf"(?P<q>[{_OPEN}].+[{_CLOSE}])\s*[,.]?\s*{_SAY}\s+(?P<who>.+?)\s*\.?",
@@ -59,6 +66,10 @@ def split_speaker(who: str) -> tuple[str, str] | None:
     who = _plain(who).rstrip(".")
     name, _, role = who.partition(",")
     name, role = name.strip(), role.strip(" ,;")
+    office = _OFFICES.match(name)
+    if office and name[office.end() :].strip():
+        role = ", ".join(p for p in (name[: office.end()].strip(), role) if p)
+        name = name[office.end() :]
     m = re.fullmatch(rf"(?P<pre>(?:[a-z][\w-]*\s+){{0,4}})(?P<name>{_TITLES}{NAME})", name)
     if m is None or len(m.group("name").split()) < 2 and not m.group("pre"):
         return None

@@ -6,8 +6,9 @@ block, a two-column table row "| Kenmerk | 123 |"), in address blocks (a name, a
 street, a postcode and a place, possibly spread over lines with blank lines between, as PDF
 conversion leaves them) and in a signature after "Hoogachtend" or "Met vriendelijke groet".
 This module finds them in any text (Markdown, plain text, text from a PDF) and returns one
-``letter_meta`` section per field: ``group`` is the field's canonical Dutch label, ``title``
-"Brief: <label>", ``text == source[start:end]``.
+``letter_meta`` section per field (the signature: ``letter``, as it reads like the body):
+``group`` is the field's canonical Dutch label, ``title`` "Brief: <label>",
+``text == source[start:end]``.
 
 Detection is conservative: a label must open its line, bulleted lines are list items, and a
 label without a colon only counts when its value has the field's shape (digits for a phone
@@ -27,6 +28,9 @@ from dataclasses import dataclass
 from recept.schema import Section
 
 KIND = "letter_meta"
+# The signature (greeting, names, offices, often a mandate sentence) reads as prose and is
+# searched like the letter's paragraphs, so it keeps the letter's kind.
+SIGNATURE_KIND = "letter"
 
 # Labels as letters write them (folded to lower case) → the canonical field. Sources: the
 # fields of the model letters of Dutch municipalities, provinces and ministries (Rijkshuisstijl:
@@ -93,7 +97,7 @@ LABELS: dict[str, str] = {
 
 # A label without a colon only counts when its value has the field's shape.
 _SHAPES: dict[str, re.Pattern[str]] = {
-    "telefoon": re.compile(r"[+(]?\d[\d\s()./-]{5,}\d"),
+    "telefoon": re.compile(r"[+(]?\d[\d\s()./-]{3,}\d"),
     "e-mail": re.compile(r"\S+@\S+\.\w+"),
     "website": re.compile(r"(?:\[)?(?:https?://|www\.)\S+"),
     "kvk-nummer": re.compile(r"\d[\d\s.]{5,}\d"),
@@ -211,7 +215,7 @@ def label_of(line: str) -> _Label | None:
     key = LABELS[m.group("label").lower()]
     value = _plain(m.group("value"))
     colon = m.group("colon") is not None
-    if value and not colon:
+    if value and not colon and not _aligned_value(m.group("label"), line, value):
         shape = _SHAPES.get(key)
         if shape is None or not shape.fullmatch(value):
             return None
@@ -221,6 +225,13 @@ def label_of(line: str) -> _Label | None:
     if not value and len(m.group("label")) < 3:
         return None
     return _Label(key, value, colon)
+
+
+def _aligned_value(label: str, line: str, value: str) -> bool:
+    """A value set in its own column ("Datum     1 mei") or after a label of several words
+    ("Behandeld door A. Visser"): a layout, not a sentence that opens with the label's word."""
+    gap = re.search(rf"{re.escape(label)}[*_]{{0,2}}(?:\t|  )", line, re.IGNORECASE) is not None
+    return gap or (" " in label.strip() and (value[0].isupper() or value[0].isdigit()))
 
 
 def _table_field(line: str) -> _Label | None:
@@ -236,7 +247,8 @@ def _table_field(line: str) -> _Label | None:
 
 
 def _field(doc_id: str, key: str, start: int, end: int, source: str) -> Section:
-    return Section(doc_id, KIND, f"Brief: {key}", start, end, source[start:end], group=key)
+    kind = SIGNATURE_KIND if key == "ondertekening" else KIND
+    return Section(doc_id, kind, f"Brief: {key}", start, end, source[start:end], group=key)
 
 
 def _is_value(line: Line, lines: Sequence[Line], i: int) -> bool:
@@ -287,7 +299,7 @@ def _name_line(line: Line) -> bool:
     plain = _plain(line.text)
     return (
         0 < len(plain) <= 60
-        and plain[0].isupper()
+        and (plain[0].isupper() or plain.lower().startswith(("t.a.v.", "ter attentie")))
         and not plain.endswith((".", ":", ";", "?"))
         and not any(ch.isdigit() for ch in plain)
         and not _HEADING.match(line.text)
@@ -310,9 +322,18 @@ def _address(lines: Sequence[Line], i: int, taken: set[int]) -> tuple[int, int, 
         kind = ""
     else:
         return None
-    named = first > 0 and first - 1 not in taken and _name_line(lines[first - 1])
-    if named:
+    # Up to three name lines ("Stichting X", "t.a.v. mevrouw Y") right above it; one may
+    # stand apart by a blank line, as PDF conversion leaves an envelope window.
+    named = False
+    while (
+        first > 0
+        and i - first < 3
+        and first - 1 not in taken
+        and _name_line(lines[first - 1])
+        and (not named or not lines[first].blank_before)
+    ):
         first -= 1
+        named = True
     if kind:
         return first, last, kind
     contact = any(
