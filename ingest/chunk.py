@@ -54,7 +54,9 @@ def embed_text_for(section: Section) -> str:
             return body
         return f"{lead}{'' if lead[-1] in '.:?!' else '.'} {body}"
     label = KIND_LABELS_NL.get(section.kind, section.kind)
-    return f"{label.capitalize()} — {section.title}: {clean_inline(section.text)}"
+    # A letter field's context lists all its labels ("telefoon, telefoonnummer, tel.").
+    title = f"{section.title} ({section.context})" if section.context else section.title
+    return f"{label.capitalize()} — {title}: {clean_inline(section.text)}"
 
 
 def content_hash(*parts: str) -> str:

@@ -21,6 +21,7 @@ from assistant.retrieval.lexicon import expand_query, split_compound
 from assistant.retrieval.rerank import LinearRanker, Signals, features
 from assistant.retrieval.thesaurus import Thesaurus
 from ingest.embed.embedder import Embedder
+from ingest.parse.header import field_words
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
 
@@ -88,26 +89,34 @@ def _name_phrase(name: str) -> str:
     return " ".join(words)
 
 
-def field_labels(chunks: Sequence[Chunk]) -> dict[str, frozenset[str]]:
-    """Letter fields by id, with the words of their title ("Brief: kenmerk").
+def field_labels(chunks: Sequence[Chunk]) -> dict[str, tuple[frozenset[str], ...]]:
+    """Letter fields by id, with the words of their title ("Brief: kenmerk") and of each
+    other label of the same field ("Brief: telefoonnummer" for "Brief: telefoon").
 
-    A question that uses all of them ("welk kenmerk heeft de brief", "the letter's reference
-    number" through the lexicon) asks for that field, though its few words give BM25 and dense
-    search little to go on. The letter's own word keeps "datum" from firing on "op welke datum
-    was de conferentie". A title with a stop word ("Uw kenmerk") never matches, as questions
-    lose their stop words.
+    A question that uses all words of one of them ("welk kenmerk heeft de brief", "the
+    letter's reference number" through the lexicon) asks for that field, though its few words
+    give BM25 and dense search little to go on. The letter's own word keeps "datum" from
+    firing on "op welke datum was de conferentie". A label with a stop word ("Uw kenmerk")
+    never matches, as questions lose their stop words.
 
     >>> ch = [Chunk("k", "d", "letter_meta", "Brief: kenmerk", 0, 1, "Kenmerk 1/2", "", ""),
-    ...       Chunk("u", "d", "letter_meta", "Brief: uw kenmerk", 0, 1, "Uw kenmerk", "", "")]
-    >>> {cid: sorted(label) for cid, label in field_labels(ch).items()}
-    {'k': ['brief', 'kenmerk'], 'u': ['brief', 'kenmerk', 'uw']}
+    ...       Chunk("u", "d", "letter_meta", "Brief: uw kenmerk", 0, 1, "Uw kenmerk", "", ""),
+    ...       Chunk("t", "d", "letter_meta", "Brief: telefoon", 0, 1, "Tel. 12345", "", "",
+    ...             group="telefoon")]
+    >>> labels = field_labels(ch)
+    >>> sorted(labels["k"][0]), sorted(labels["u"][0])
+    (['brief', 'kenmerk'], ['brief', 'kenmerk', 'uw'])
+    >>> ["telefoonnummer" in label for label in labels["t"]]
+    [False, True, False, False, False]
     """
     out = {}
     for c in chunks:
         if c.kind == "letter_meta":
-            label = frozenset(tokenize(c.title, keep_stopwords=True))
-            if label:
-                out[c.id] = label
+            names = [c.title, *(f"brief {w}" for w in field_words(c.group).split(", ")[1:])]
+            labels = (frozenset(tokenize(n, keep_stopwords=True)) for n in names)
+            unique = tuple(dict.fromkeys(label for label in labels if label))
+            if unique:
+                out[c.id] = unique
     return out
 
 
@@ -354,7 +363,11 @@ class HybridRetriever:
         asked, related = self._lexical_terms(query)
         # The asked words (and their translations), not the thesaurus's related words: those
         # tie "afzender" to "geadresseerde".
-        fields = {cid for cid, label in self.field_labels.items() if label <= asked.keys()}
+        fields = {
+            cid
+            for cid, labels in self.field_labels.items()
+            if any(label <= asked.keys() for label in labels)
+        }
         plain = self.bm25.array(asked)
         bm25 = plain + self.bm25.array(related) if related else plain
         lex_hits = self.bm25.best(bm25, self.candidates)

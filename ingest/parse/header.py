@@ -95,6 +95,27 @@ LABELS: dict[str, str] = {
     "bankrekening": "iban",
 }
 
+# Words a reader may use for a field that its labels lack: an address is an "adres".
+_MORE_WORDS: dict[str, tuple[str, ...]] = {
+    "adres geadresseerde": ("adres", "postadres", "geadresseerde"),
+    "postadres": ("adres", "postbus"),
+    "bezoekadres": ("adres",),
+    "retouradres": ("adres", "postbus"),
+    "telefoon": ("telefoonnummer",),
+    "e-mail": ("e-mailadres",),
+}
+
+
+def field_words(key: str) -> str:
+    """Every label of a field, for the searchable text: a question may use any of them.
+
+    >>> field_words("telefoon")
+    'telefoon, telefoonnummer, tel., tel, doorkiesnummer, doorkiesnr.'
+    """
+    words = [key, *_MORE_WORDS.get(key, ()), *(k for k, v in LABELS.items() if v == key)]
+    return ", ".join(dict.fromkeys(words))
+
+
 # A label without a colon only counts when its value has the field's shape.
 _SHAPES: dict[str, re.Pattern[str]] = {
     "telefoon": re.compile(r"[+(]?\d[\d\s()./-]{3,}\d"),
@@ -248,7 +269,16 @@ def _table_field(line: str) -> _Label | None:
 
 def _field(doc_id: str, key: str, start: int, end: int, source: str) -> Section:
     kind = SIGNATURE_KIND if key == "ondertekening" else KIND
-    return Section(doc_id, kind, f"Brief: {key}", start, end, source[start:end], group=key)
+    return Section(
+        doc_id,
+        kind,
+        f"Brief: {key}",
+        start,
+        end,
+        source[start:end],
+        group=key,
+        context=field_words(key) if kind == KIND else "",
+    )
 
 
 def _is_value(line: Line, lines: Sequence[Line], i: int) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ingest.parse.header import find_fields, uncovered
+from ingest.parse.header import field_words, find_fields, uncovered
 from recept.schema import Section
 
 
@@ -86,6 +86,7 @@ def _meta(doc_id: str, b: Block, group: str, end: Block | None = None) -> Sectio
         last.end,
         "",  # filled by _finish
         group=group,
+        context=field_words(group),
     )
 
 
@@ -95,20 +96,7 @@ def _finish(source: str, sections: list[Section]) -> list[Section]:
     counts: dict[str, int] = {}
     for s in sorted(sections, key=lambda s: s.start):
         counts[s.kind] = counts.get(s.kind, 0) + 1
-        out.append(
-            Section(
-                s.doc_id,
-                s.kind,
-                s.title,
-                s.start,
-                s.end,
-                source[s.start : s.end],
-                group=s.group,
-                speaker=s.speaker,
-                role=s.role,
-                ordinal=counts[s.kind],
-            )
-        )
+        out.append(replace(s, text=source[s.start : s.end], ordinal=counts[s.kind]))
     return out
 
 
