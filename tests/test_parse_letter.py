@@ -88,6 +88,14 @@ def test_labels_need_a_colon_or_a_value_of_the_fields_shape() -> None:
     assert label_of("| Kenmerk | Z-1 |") is None  # table rows: see the next test
 
 
+def test_addressees_without_label_only_in_the_head() -> None:
+    head = "Aan de leden van de raad\nvan Westerhout\n\nGeachte leden,\n\n"
+    body = "".join(f"Alinea {i} met tekst.\n\n" for i in range(30))
+    src = head + body + "Aan de slag met wonen\n\nWij bouwen."
+    found = [s.text for s in find_fields("b", src)]
+    assert found == ["Aan de leden van de raad\nvan Westerhout"]
+
+
 def test_two_column_table_rows_are_fields() -> None:
     src = "| Veld | Waarde |\n|---|---|\n| Kenmerk | Z-2025-7 |\n| Datum | 1 mei 2025 |\n"
     found = fields(parse_generic("brief", src))

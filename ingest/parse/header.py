@@ -162,6 +162,7 @@ _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _CONTACT_FIELDS = {"telefoon", "e-mail", "website", "kvk-nummer", "btw-nummer", "iban"}
 _MAX_VALUE = 80  # a value on its own line: a date, a number, a short title
 _MAX_SIGNATURE_BLOCKS = 8
+_HEAD_LINES = 25  # lines of a letter's head, where an unlabelled "Aan de …" block is addressees
 
 
 @dataclass(frozen=True)
@@ -441,7 +442,9 @@ def find_fields(doc_id: str, source: str, start: int = 0, end: int | None = None
             i = add("datum", i, i + 1)
         elif alone and _PAGE_LINE.fullmatch(plain):
             i = add("pagina", i, i + 1)
-        elif (i == 0 or line.blank_before) and _ADDRESSEE.match(plain):
+        elif i < _HEAD_LINES and (i == 0 or line.blank_before) and _ADDRESSEE.match(plain):
+            # "Aan de colleges …" without a colon: only in the letter's head, as further down
+            # it opens a heading or a sentence ("Aan de slag").
             j = i + 1
             while j < len(lines) and not lines[j].blank_before and j - i < 4:
                 j += 1
