@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.answering.compose import _Cites, best_sentences, body_sentences, quote_parts
+from ingest.parse.header import label_of
 from recept.quotes import display
 from recept.schema import Chunk, Motion, MotionClause, Passage
 
@@ -75,11 +76,18 @@ def _meta(chunks: Sequence[Chunk], group: str, doc_id: str = "") -> Chunk | None
 
 
 def _meta_value(chunk: Chunk | None) -> str:
-    """The value part of a labelled letter field ("Kenmerk\\n\\n123" → "123")."""
+    """The value part of a labelled letter field ("Kenmerk\\n\\n123" → "123",
+    "**Ons kenmerk:** Z-1" → "Z-1").
+
+    >>> [_meta_value(Chunk("k", "d", "letter_meta", "", 0, 1, t, "", ""))
+    ...  for t in ("Kenmerk\\n\\n123", "**Ons kenmerk:** Z-1")]
+    ['123', 'Z-1']
+    """
     if chunk is None:
         return ""
     parts = [p.strip() for p in chunk.text.split("\n\n") if p.strip()]
-    return display(parts[-1])
+    label = label_of(parts[-1])
+    return label.value if label is not None and label.value else display(parts[-1])
 
 
 def draft_motion(
