@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.query.language import question_intent, strip_frame
@@ -117,6 +118,22 @@ def field_labels(chunks: Sequence[Chunk]) -> dict[str, tuple[frozenset[str], ...
             unique = tuple(dict.fromkeys(label for label in labels if label))
             if unique:
                 out[c.id] = unique
+    return out
+
+
+LETTER_WORDS = frozenset(tokenize("brief"))  # the word every letter field's title starts with
+
+
+def with_heads(tokens: Iterable[str], words: AbstractSet[str], min_len: int = 4) -> set[str]:
+    """``tokens`` plus each of ``words`` that ends one of them: a Dutch compound names its
+    head, so a "raadsinformatiebrief" is a "brief" (but a "telefoonnummer" no "telefoon").
+
+    >>> sorted(with_heads(["raadsinformatiebrief", "kenmerk"], {"brief", "kenmerk", "telefoon"}))
+    ['brief', 'kenmerk', 'raadsinformatiebrief']
+    """
+    out = set(tokens)
+    for t in list(out):
+        out.update(w for w in words if len(w) >= min_len and len(t) > len(w) and t.endswith(w))
     return out
 
 
@@ -363,10 +380,13 @@ class HybridRetriever:
         asked, related = self._lexical_terms(query)
         # The asked words (and their translations), not the thesaurus's related words: those
         # tie "afzender" to "geadresseerde".
+        # "raadsinformatiebrief" says "brief" too; a field's own label must be asked as such
+        # ("verzenddatum" does not ask for the "datum" field).
+        named = with_heads(asked.keys(), LETTER_WORDS)
         fields = {
             cid
             for cid, labels in self.field_labels.items()
-            if any(label <= asked.keys() for label in labels)
+            if any(label <= named for label in labels)
         }
         plain = self.bm25.array(asked)
         bm25 = plain + self.bm25.array(related) if related else plain

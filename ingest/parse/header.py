@@ -60,6 +60,7 @@ LABELS: dict[str, str] = {
     "uw brief": "uw brief van",
     "behandeld door": "behandeld door",
     "behandelaar": "behandeld door",
+    "behandelend ambtenaar": "behandeld door",
     "contactpersoon": "behandeld door",
     "inlichtingen bij": "behandeld door",
     "inlichtingen": "behandeld door",
