@@ -121,6 +121,9 @@ def test_council_letter_fields() -> None:
     found = fields(sections)
     assert "Z-2025-00418 / D-2025-012733" in found["kenmerk"]
     assert "R. (Rachid) El Amrani, beleidsadviseur Jeugd" in found["behandeld door"]
+    # A field says which letter it belongs to (its title), for a corpus of several letters.
+    kenmerk = next(c for c in chunk_sections(sections) if c.group == "kenmerk")
+    assert "Raadsinformatiebrief" in kenmerk.embed_text
     assert "(0251) 74 32 18" in found["telefoon"]
     assert "r.elamrani@duinwaarde.nl" in found["e-mail"]
     assert "20 maart 2025" in found["verzenddatum"]

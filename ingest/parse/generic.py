@@ -65,6 +65,7 @@ def parse_generic(doc_id: str, text: str, *, max_chars: int = 1200) -> list[Sect
     structure = structural_sections(doc_id, text)
     headings = [h for h in find_headings(text) if not _inside(h.start, structure)]
     top_level = min((h.level for h in headings), default=1)
+    doc_title = headings[0].title if headings and headings[0].level == top_level else ""
     regions: list[tuple[int, int, str, str, str]] = []  # start, end, title, group, path
     if not headings or headings[0].start > 0:
         regions.append((0, headings[0].start if headings else len(text), "", "", ""))
@@ -85,6 +86,9 @@ def parse_generic(doc_id: str, text: str, *, max_chars: int = 1200) -> list[Sect
             context = sec.context
             if sec.kind == "table":
                 context = join_context(trail, sec.context)
+            elif sec.kind == "letter_meta" and doc_title:
+                # Which letter a field belongs to, when several letters are indexed.
+                context = f"{sec.context}; {doc_title}"
             for s, e in split_spans(text, sec.start, sec.end, max_chars):
                 pieces.append(
                     replace(
