@@ -22,7 +22,7 @@ from recept.quotes import split_sentences
 from recept.schema import KIND_LABELS_NL, Chunk, Section
 
 # Bump when chunk boundaries or embed texts change: the index is then rebuilt.
-CHUNKER_VERSION = "structure-2"
+CHUNKER_VERSION = "structure-3"
 MAX_CHARS = 1200
 
 
@@ -44,10 +44,19 @@ def embed_text_for(section: Section) -> str:
         return f"Ingrediënt: {section.title}. {body}"
     if section.kind == "quote":
         return f"Citaat van {section.speaker} ({section.role}): {clean_inline(section.text)}"
+    if section.kind == "table":
+        # The row's cells with their column headers under the caption: the row line alone
+        # ("| Zeeveld | € 5 |") does not say what its numbers are.
+        return section.context or clean_inline(section.text)
     if section.kind == "section":
-        return f"{section.title}. {body}" if section.title and section.title not in body else body
+        lead = section.context or section.title
+        if not lead or lead in body:
+            return body
+        return f"{lead}{'' if lead[-1] in '.:?!' else '.'} {body}"
     label = KIND_LABELS_NL.get(section.kind, section.kind)
-    return f"{label.capitalize()} — {section.title}: {clean_inline(section.text)}"
+    # A letter field's context lists all its labels ("telefoon, telefoonnummer, tel.").
+    title = f"{section.title} ({section.context})" if section.context else section.title
+    return f"{label.capitalize()} — {title}: {clean_inline(section.text)}"
 
 
 def content_hash(*parts: str) -> str:
@@ -90,6 +99,7 @@ def chunk_sections(sections: Sequence[Section], *, max_chars: int = MAX_CHARS) -
                     speaker=sec.speaker,
                     role=sec.role,
                     ordinal=sec.ordinal,
+                    context=sec.context,
                 )
             )
             suffix = "" if len(pieces) == 1 else f".{i + 1}"

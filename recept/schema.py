@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-# Section kinds. The recipe parser uses all of them; generic documents use "heading"/"paragraph".
+# Section kinds. The recipe parser uses most of them; generic documents use "section", "table",
+# "quote" and the letter fields ("letter_meta").
 SectionKind = Literal[
     "letter_meta",  # sender, addressees, date, kenmerk, subject, …
     "letter",  # a body paragraph of the letter
@@ -24,6 +25,7 @@ SectionKind = Literal[
     "colophon",
     "address",  # postal blocks, address lines
     "section",  # generic: a heading-delimited part of another document
+    "table",  # generic: one row of a table (or its caption and header row)
 ]
 
 KIND_LABELS_NL: dict[str, str] = {
@@ -39,6 +41,7 @@ KIND_LABELS_NL: dict[str, str] = {
     "colophon": "colofon",
     "address": "adres",
     "section": "sectie",
+    "table": "tabel",
 }
 
 
@@ -56,6 +59,9 @@ class Section:
     speaker: str = ""  # quotes: the person quoted
     role: str = ""  # quotes: the speaker's role
     ordinal: int = 0  # position among sections of the same kind (1-based; 0 = n/a)
+    # What a reader needs around the text to understand it, for the embedded text only: the
+    # heading path of a generic section, a table row as "column: cell" pairs under its caption.
+    context: str = ""
 
 
 @dataclass(frozen=True)

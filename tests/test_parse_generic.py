@@ -49,14 +49,17 @@ _DOCUMENTS = st.one_of(
 
 def check_invariants(text: str, sections: list[Section], max_chars: int) -> None:
     covered = 0
-    for ordinal, s in enumerate(sections, 1):
+    counts: dict[str, int] = {}
+    for s in sections:
+        counts[s.kind] = counts.get(s.kind, 0) + 1
         assert s.text == text[s.start : s.end]
         assert s.text and s.text == s.text.strip()
         assert s.start >= covered, "sections overlap or are out of order"
         # Whatever lies between sections is whitespace only: no text is lost.
         assert not text[covered : s.start].strip()
         assert len(s.text) <= max_chars or not any(ch.isspace() for ch in s.text)
-        assert (s.kind, s.doc_id, s.ordinal) == ("section", sections[0].doc_id, ordinal)
+        # Ordinals count per kind, so chunk ids (doc:kind:ordinal) are unique.
+        assert (s.doc_id, s.ordinal) == (sections[0].doc_id, counts[s.kind])
         covered = s.end
     assert not text[covered:].strip()
 
@@ -138,10 +141,12 @@ def test_plain_text_report_with_all_caps_headings() -> None:
         ("INLEIDING", "INLEIDING"),
         ("FINANCIËN", "FINANCIËN"),
         ("Risico's", "FINANCIËN"),
+        ("Brief: ondertekening", "ondertekening"),
     ]
     assert sections[1].text.startswith("INLEIDING\n\nDit verslag")
-    # The closing lines are not headings: they stay in the last section.
-    assert sections[-1].text.endswith("Met vriendelijke groet\n\nGedeputeerde Staten")
+    # The closing lines are not headings: they are the signature.
+    assert (sections[-1].kind, sections[-1].group) == ("letter", "ondertekening")
+    assert sections[-1].text == "Met vriendelijke groet\n\nGedeputeerde Staten"
     check_invariants(text, sections, 1200)
 
 

@@ -31,6 +31,7 @@ KIND_LABELS_EN = {
     "colophon": "colophon",
     "address": "address",
     "section": "section",
+    "table": "table",
 }
 
 

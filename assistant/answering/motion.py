@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.answering.compose import _Cites, best_sentences, body_sentences, quote_parts
+from ingest.parse.header import label_of
 from recept.quotes import display
 from recept.schema import Chunk, Motion, MotionClause, Passage
 
@@ -61,16 +62,32 @@ def motion_subject(request: str) -> str:
     return motion_request(request)[0]
 
 
-def _meta(chunks: Sequence[Chunk], group: str) -> Chunk | None:
-    return next((c for c in chunks if c.kind == "letter_meta" and c.group == group), None)
+def _meta(chunks: Sequence[Chunk], group: str, doc_id: str = "") -> Chunk | None:
+    """The letter field ``group``, of document ``doc_id`` when it has one (with several
+    letters indexed, the motion cites the letter its passages come from).
+
+    >>> a, b = (Chunk(f"{d}:1", d, "letter_meta", "Brief: kenmerk", 0, 9, f"Kenmerk {d}", "", "",
+    ...               group="kenmerk") for d in "ab")
+    >>> _meta([a, b], "kenmerk", "b").text, _meta([a, b], "kenmerk", "c").text
+    ('Kenmerk b', 'Kenmerk a')
+    """
+    fields = [c for c in chunks if c.kind == "letter_meta" and c.group == group]
+    return next((c for c in fields if c.doc_id == doc_id), fields[0] if fields else None)
 
 
 def _meta_value(chunk: Chunk | None) -> str:
-    """The value part of a labelled letter field ("Kenmerk\\n\\n123" → "123")."""
+    """The value part of a labelled letter field ("Kenmerk\\n\\n123" → "123",
+    "**Ons kenmerk:** Z-1" → "Z-1").
+
+    >>> [_meta_value(Chunk("k", "d", "letter_meta", "", 0, 1, t, "", ""))
+    ...  for t in ("Kenmerk\\n\\n123", "**Ons kenmerk:** Z-1")]
+    ['123', 'Z-1']
+    """
     if chunk is None:
         return ""
     parts = [p.strip() for p in chunk.text.split("\n\n") if p.strip()]
-    return display(parts[-1])
+    label = label_of(parts[-1])
+    return label.value if label is not None and label.value else display(parts[-1])
 
 
 def draft_motion(
@@ -90,10 +107,11 @@ def draft_motion(
         return MotionClause(text, cites.items[n_from:])
 
     # Facts from the letter: who sent it, when, with which reference, and what it asks.
-    sender = _meta(chunks, "afzender")
-    subject_meta = _meta(chunks, "onderwerp")
-    sent = _meta(chunks, "verzenddatum")
-    ref = _meta(chunks, "kenmerk")
+    doc = passages[0].chunk.doc_id if passages else ""
+    sender = _meta(chunks, "afzender", doc)
+    subject_meta = _meta(chunks, "onderwerp", doc)
+    sent = _meta(chunks, "verzenddatum", doc)
+    ref = _meta(chunks, "kenmerk", doc)
     if sender or subject_meta:
         n0 = len(cites.items)
         parts = []
@@ -113,6 +131,7 @@ def draft_motion(
         text = " ".join(parts) + (f" ({', '.join(extra)})" if extra else "") + ";"
         constaterende.append(clause(text, n0))
     letter = [c for c in chunks if c.kind == "letter" and c.group == "tekst"]
+    letter = [c for c in letter if c.doc_id == doc] or letter
     if letter:
         n0 = len(cites.items)
         first = body_sentences(letter[0])[0]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.query.language import question_intent, strip_frame
@@ -21,6 +22,7 @@ from assistant.retrieval.lexicon import expand_query, split_compound
 from assistant.retrieval.rerank import LinearRanker, Signals, features
 from assistant.retrieval.thesaurus import Thesaurus
 from ingest.embed.embedder import Embedder
+from ingest.parse.header import field_words
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
 
@@ -36,7 +38,8 @@ def is_low_value(chunk: Chunk) -> bool:
     >>> is_low_value(Chunk("2", "d", "letter_meta", "Brief: pagina", 0, 5, "1 | 2", "", ""))
     True
     """
-    if not re.search(r"[^\W\d_]{2}", chunk.text):
+    # A table row of numbers is read with its column headers (its embedded text).
+    if not re.search(r"[^\W\d_]{2}", chunk.embed_text if chunk.kind == "table" else chunk.text):
         return True
     if chunk.kind == "letter_meta":
         label = set(tokenize(chunk.title)) | set(tokenize(chunk.group))
@@ -50,10 +53,17 @@ def dense_ok(chunk: Chunk, min_words: int = 5) -> bool:
 
     >>> dense_ok(Chunk("1", "d", "letter", "Brief: aanhef", 0, 1, "Geacht college,", "", ""))
     False
+
+    A table row is judged by its embedded text: its cells under their column headers.
+
+    >>> dense_ok(Chunk("2", "d", "table", "Tabel 1", 0, 1, "| Ede | € 5 |",
+    ...                "Tabel 1. Kosten per gemeente. Gemeente: Ede; Kosten 2024: € 5", ""))
+    True
     """
     if is_low_value(chunk) or chunk.kind in _LOW_VALUE or chunk.kind == "letter_meta":
         return False
-    return len(re.findall(r"[^\W\d_]+", chunk.text)) >= min_words
+    text = chunk.embed_text if chunk.kind == "table" else chunk.text
+    return len(re.findall(r"[^\W\d_]+", text)) >= min_words
 
 
 def rrf(
@@ -80,26 +90,50 @@ def _name_phrase(name: str) -> str:
     return " ".join(words)
 
 
-def field_labels(chunks: Sequence[Chunk]) -> dict[str, frozenset[str]]:
-    """Letter fields by id, with the words of their title ("Brief: kenmerk").
+def field_labels(chunks: Sequence[Chunk]) -> dict[str, tuple[frozenset[str], ...]]:
+    """Letter fields by id, with the words of their title ("Brief: kenmerk") and of each
+    other label of the same field ("Brief: telefoonnummer" for "Brief: telefoon").
 
-    A question that uses all of them ("welk kenmerk heeft de brief", "the letter's reference
-    number" through the lexicon) asks for that field, though its few words give BM25 and dense
-    search little to go on. The letter's own word keeps "datum" from firing on "op welke datum
-    was de conferentie". A title with a stop word ("Uw kenmerk") never matches, as questions
-    lose their stop words.
+    A question that uses all words of one of them ("welk kenmerk heeft de brief", "the
+    letter's reference number" through the lexicon) asks for that field, though its few words
+    give BM25 and dense search little to go on. The letter's own word keeps "datum" from
+    firing on "op welke datum was de conferentie". A label with a stop word ("Uw kenmerk")
+    never matches, as questions lose their stop words.
 
     >>> ch = [Chunk("k", "d", "letter_meta", "Brief: kenmerk", 0, 1, "Kenmerk 1/2", "", ""),
-    ...       Chunk("u", "d", "letter_meta", "Brief: uw kenmerk", 0, 1, "Uw kenmerk", "", "")]
-    >>> {cid: sorted(label) for cid, label in field_labels(ch).items()}
-    {'k': ['brief', 'kenmerk'], 'u': ['brief', 'kenmerk', 'uw']}
+    ...       Chunk("u", "d", "letter_meta", "Brief: uw kenmerk", 0, 1, "Uw kenmerk", "", ""),
+    ...       Chunk("t", "d", "letter_meta", "Brief: telefoon", 0, 1, "Tel. 12345", "", "",
+    ...             group="telefoon")]
+    >>> labels = field_labels(ch)
+    >>> sorted(labels["k"][0]), sorted(labels["u"][0])
+    (['brief', 'kenmerk'], ['brief', 'kenmerk', 'uw'])
+    >>> ["telefoonnummer" in label for label in labels["t"]]
+    [False, True, False, False, False]
     """
     out = {}
     for c in chunks:
         if c.kind == "letter_meta":
-            label = frozenset(tokenize(c.title, keep_stopwords=True))
-            if label:
-                out[c.id] = label
+            names = [c.title, *(f"brief {w}" for w in field_words(c.group).split(", ")[1:])]
+            labels = (frozenset(tokenize(n, keep_stopwords=True)) for n in names)
+            unique = tuple(dict.fromkeys(label for label in labels if label))
+            if unique:
+                out[c.id] = unique
+    return out
+
+
+LETTER_WORDS = frozenset(tokenize("brief"))  # the word every letter field's title starts with
+
+
+def with_heads(tokens: Iterable[str], words: AbstractSet[str], min_len: int = 4) -> set[str]:
+    """``tokens`` plus each of ``words`` that ends one of them: a Dutch compound names its
+    head, so a "raadsinformatiebrief" is a "brief" (but a "telefoonnummer" no "telefoon").
+
+    >>> sorted(with_heads(["raadsinformatiebrief", "kenmerk"], {"brief", "kenmerk", "telefoon"}))
+    ['brief', 'kenmerk', 'raadsinformatiebrief']
+    """
+    out = set(tokens)
+    for t in list(out):
+        out.update(w for w in words if len(w) >= min_len and len(t) > len(w) and t.endswith(w))
     return out
 
 
@@ -346,7 +380,14 @@ class HybridRetriever:
         asked, related = self._lexical_terms(query)
         # The asked words (and their translations), not the thesaurus's related words: those
         # tie "afzender" to "geadresseerde".
-        fields = {cid for cid, label in self.field_labels.items() if label <= asked.keys()}
+        # "raadsinformatiebrief" says "brief" too; a field's own label must be asked as such
+        # ("verzenddatum" does not ask for the "datum" field).
+        named = with_heads(asked.keys(), LETTER_WORDS)
+        fields = {
+            cid
+            for cid, labels in self.field_labels.items()
+            if any(label <= named for label in labels)
+        }
         plain = self.bm25.array(asked)
         bm25 = plain + self.bm25.array(related) if related else plain
         lex_hits = self.bm25.best(bm25, self.candidates)

@@ -5,7 +5,9 @@ line between blank lines that is ALL CAPS, numbered ("2.1 Aanpak") or a short Ti
 followed by real prose. Detection is deliberately conservative: a missed heading only costs
 a less precise title, a false one splits a section in a strange place.
 
-Each heading starts a section; a section is cut into pieces of at most ``max_chars``,
+Letter fields (``header``), table rows (``tables``) and quotes with their speaker
+(``attribution``) become sections of their own; each heading starts a section, which is cut
+into pieces of at most ``max_chars``,
 preferably at blank lines, then at sentence ends, then at line breaks, and never inside a
 word. Pieces are trimmed of surrounding whitespace and cover every other character, so
 ``text[s.start:s.end] == s.text`` and nothing but whitespace is lost.
@@ -15,8 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.parse.attribution import find_quotes
+from ingest.parse.header import find_fields, label_of, uncovered
+from ingest.parse.tables import describe_head, describe_row, find_tables
 from recept.schema import Section
 
 _WS = re.compile(r"\s+")
@@ -25,6 +30,7 @@ _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?[ \t]+(\S.*)$")
 _BULLETS = tuple("-*•–—+>|")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•–+]|\d{1,2}[.)])[ \t]")
 _SENTENCE_END = ".!?…"
 _CLOSERS = "\"')]»”’"
 _NO_TITLE_END = ".,;:!?"
@@ -41,46 +47,143 @@ class Heading:
 
 
 def parse_generic(doc_id: str, text: str, *, max_chars: int = 1200) -> list[Section]:
-    """Split ``text`` into heading-delimited pieces of at most ``max_chars`` characters.
+    """Split ``text`` into heading-delimited pieces of at most ``max_chars`` characters, with
+    letter fields, table rows and quotes as sections of their own.
 
     >>> text = "# Doel\\n\\nSterke gemeenten.\\n\\n## Aanpak\\n\\nSamen met de regio.\\n"
     >>> for s in parse_generic("nota", text):
     ...     print(s.ordinal, repr(s.title), repr(s.group), repr(s.text), s.start, s.end)
     1 'Doel' 'Doel' '# Doel\\n\\nSterke gemeenten.' 0 25
     2 'Aanpak' 'Doel' '## Aanpak\\n\\nSamen met de regio.' 27 57
+    >>> [(s.kind, s.group or s.speaker) for s in parse_generic("brief", "Kenmerk: 12\\n\\nTekst.")]
+    [('letter_meta', 'kenmerk'), ('section', '')]
     >>> parse_generic("leeg", " \\n\\n ")
     []
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be positive, got {max_chars}")
-    headings = find_headings(text)
+    structure = structural_sections(doc_id, text)
+    headings = [h for h in find_headings(text) if not _inside(h.start, structure)]
     top_level = min((h.level for h in headings), default=1)
-    regions: list[tuple[int, int, str, str]] = []  # start, end, title, group
+    doc_title = headings[0].title if headings and headings[0].level == top_level else ""
+    regions: list[tuple[int, int, str, str, str]] = []  # start, end, title, group, path
     if not headings or headings[0].start > 0:
-        regions.append((0, headings[0].start if headings else len(text), "", ""))
+        regions.append((0, headings[0].start if headings else len(text), "", "", ""))
     group = ""
+    path: list[Heading] = []
     for i, heading in enumerate(headings):
         if heading.level == top_level:
             group = heading.title
+        path = [h for h in path if h.level < heading.level] + [heading]
         end = headings[i + 1].start if i + 1 < len(headings) else len(text)
-        regions.append((heading.start, end, heading.title, group))
+        trail = " › ".join(h.title for h in path)
+        regions.append((heading.start, end, heading.title, group, trail))
 
-    sections: list[Section] = []
-    for start, end, title, group in regions:
-        for s, e in split_spans(text, start, end, max_chars):
-            sections.append(
-                Section(
-                    doc_id=doc_id,
-                    kind="section",
-                    title=title,
-                    start=s,
-                    end=e,
-                    text=text[s:e],
-                    group=group,
-                    ordinal=len(sections) + 1,
+    pieces: list[Section] = []
+    for start, end, title, group, trail in regions:
+        inside = [s for s in structure if start <= s.start < end]
+        for sec in inside:
+            context = sec.context
+            if sec.kind == "table":
+                context = join_context(trail, sec.context)
+            elif sec.kind == "letter_meta" and doc_title:
+                # Which letter a field belongs to, when several letters are indexed.
+                context = f"{sec.context}; {doc_title}"
+            for s, e in split_spans(text, sec.start, sec.end, max_chars):
+                pieces.append(
+                    replace(
+                        sec,
+                        title=sec.title or title,
+                        group=sec.group or (group if sec.kind != "letter_meta" else ""),
+                        start=s,
+                        end=e,
+                        text=text[s:e],
+                        context=context,
+                    )
                 )
-            )
-    return sections
+        for a, b in uncovered(text, start, end, inside):
+            for s, e in split_spans(text, a, b, max_chars):
+                lead_in = _lead_in(text, start, s)
+                context = join_context(trail, lead_in)
+                pieces.append(
+                    Section(doc_id, "section", title, s, e, text[s:e], group=group, context=context)
+                )
+    return number_per_kind(sorted(pieces, key=lambda s: s.start))
+
+
+def structural_sections(doc_id: str, text: str) -> list[Section]:
+    """Letter fields, table rows (and each table's caption with its header row) and quotes,
+    in order and not overlapping; a later finder yields to an earlier one."""
+    found: list[Section] = list(find_fields(doc_id, text))
+    for table in find_tables(text):
+        head = Section(
+            doc_id,
+            "table",
+            table.caption,
+            table.head_start,
+            table.head_end,
+            text[table.head_start : table.head_end],
+            context=describe_head(table),
+        )
+        rows = [
+            Section(doc_id, "table", table.caption, s, e, text[s:e], context=describe_row(table, c))
+            for s, e, c in table.rows
+        ]
+        found.extend(_not_overlapping([head, *rows], found))
+    found.extend(_not_overlapping(find_quotes(doc_id, text), found))
+    return sorted(found, key=lambda s: s.start)
+
+
+def _not_overlapping(new: list[Section], taken: list[Section]) -> list[Section]:
+    return [n for n in new if all(n.end <= t.start or n.start >= t.end for t in taken)]
+
+
+def join_context(*parts: str) -> str:
+    """Parts of a context as sentences.
+
+    >>> join_context("Risico's", "", "Wij zien deze risico's:")
+    "Risico's. Wij zien deze risico's:"
+    """
+    out = ""
+    for part in (p.strip() for p in parts):
+        if part:
+            out = f"{out}{'' if not out or out[-1] in '.:?!' else '.'} {part}".strip()
+    return out
+
+
+def _inside(offset: int, sections: list[Section]) -> bool:
+    return any(s.start <= offset < s.end for s in sections)
+
+
+def number_per_kind(sections: list[Section]) -> list[Section]:
+    """Ordinals count per kind (1-based), so chunk ids ``doc:kind:n`` are stable and unique."""
+    counts: dict[str, int] = {}
+    out = []
+    for s in sections:
+        counts[s.kind] = counts.get(s.kind, 0) + 1
+        out.append(replace(s, ordinal=counts[s.kind]))
+    return out
+
+
+def _lead_in(text: str, region_start: int, start: int) -> str:
+    """The sentence that introduces a list ("… de volgende taken uit:") when the piece at
+    ``start`` continues that list without it.
+
+    >>> t = "Wij doen drie dingen:\\n\\n- een;\\n- twee;\\n- drie."
+    >>> _lead_in(t, 0, t.index("- twee"))
+    'Wij doen drie dingen:'
+    >>> _lead_in(t, 0, 0)
+    ''
+    """
+    if not _LIST_ITEM.match(text, start):
+        return ""
+    before = [ln.strip() for ln in text[region_start:start].split("\n") if ln.strip()]
+    for line in reversed(before):
+        if line.endswith(":") and not _LIST_ITEM.match(line):
+            return _clean(line.rsplit(". ", 1)[-1])
+        if not (_LIST_ITEM.match(line) or line[:1].islower()):
+            return ""
+    return ""
 
 
 def find_headings(text: str) -> list[Heading]:
@@ -130,8 +233,8 @@ def _markdown_headings(lines: list[tuple[int, str]]) -> list[Heading]:
 def _title_like_headings(lines: list[tuple[int, str]]) -> list[Heading]:
     headings: list[Heading] = []
     for i, (start, line) in enumerate(lines):
-        if not line.strip():
-            continue
+        if not line.strip() or label_of(line.strip()) is not None:
+            continue  # a letter field's label ("Uw kenmerk") is no heading
         if i > 0 and lines[i - 1][1].strip():
             continue  # must follow a blank line (or start the text)
         if i + 1 >= len(lines) or lines[i + 1][1].strip():
@@ -247,6 +350,8 @@ def _run_end(text: str, ws: int) -> int:
 
 def _strength(text: str, ws: int, run_end: int) -> int:
     newlines = text.count("\n", ws, run_end)
+    if text[ws - 1] == ":" and _LIST_ITEM.match(text, run_end):
+        return _WORD  # a list stays with the sentence that introduces it
     if newlines >= 2:
         return _PARAGRAPH
     before = text[ws - 1]

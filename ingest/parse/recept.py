@@ -1,9 +1,10 @@
 """Structure parser for a provincial letter with an attached "recipe" (the Recept voor de toekomst).
 
-The document is a letter (labelled fields such as *Verzenddatum* and *Kenmerk*, body
-paragraphs, address blocks, a signature) followed by the recipe: intro, participants, the
-working question, ingredients under headings, quotes set between ``---`` rules whose speaker's
-name follows the quote in bold, then "EN NU?", a closing line and a colophon.
+The document is a letter (labelled fields such as *Verzenddatum* and *Kenmerk*, address
+blocks and a signature, all found by ``header``; body paragraphs) followed by the recipe:
+intro, participants, the working question, ingredients under headings, quotes set between
+``---`` rules whose speaker's name follows the quote in bold, then "EN NU?", a closing line
+and a colophon.
 
 Everything works on *blocks*: runs of non-blank lines with exact offsets, so every section's
 text is ``source[start:end]``. Markdown rules (``---``) are the only text not put in a section.
@@ -16,8 +17,9 @@ text is ``source[start:end]``. Markdown rules (``---``) are the only text not pu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.parse.header import field_words, find_fields, uncovered
 from recept.schema import Section
 
 
@@ -71,30 +73,7 @@ def clean_inline(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-# Labelled letter fields: a label block, optionally followed by a short value block.
-_LETTER_LABELS = {
-    "verzenddatum": "verzenddatum",
-    "kenmerk": "kenmerk",
-    "uw kenmerk": "uw kenmerk",
-    "uw brief van": "uw brief van",
-    "behandeld door": "behandeld door",
-    "doorkiesnummer": "doorkiesnummer",
-    "bijlage": "bijlage",
-}
-_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
-_DATE = re.compile(
-    r"^\d{1,2}\s+(jan|feb|mrt|maart|apr|mei|jun|jul|aug|sep|okt|nov|dec)[a-z.]*\s+\d{4}\b", re.I
-)
 _NAME_LINE = re.compile(r"\*\*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,4})\*\*")
-
-
-def _is_address(text: str) -> bool:
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    return bool(lines) and (
-        text.lower().startswith("postbus")
-        or any(k in text for k in ("Kvk-nummer", "Btw-nummer", "Telefoon"))
-        or (len(lines) <= 2 and bool(_POSTCODE.search(text)) and len(text) < 80)
-    )
 
 
 def _meta(doc_id: str, b: Block, group: str, end: Block | None = None) -> Section:
@@ -107,6 +86,7 @@ def _meta(doc_id: str, b: Block, group: str, end: Block | None = None) -> Sectio
         last.end,
         "",  # filled by _finish
         group=group,
+        context=field_words(group),
     )
 
 
@@ -116,68 +96,18 @@ def _finish(source: str, sections: list[Section]) -> list[Section]:
     counts: dict[str, int] = {}
     for s in sorted(sections, key=lambda s: s.start):
         counts[s.kind] = counts.get(s.kind, 0) + 1
-        out.append(
-            Section(
-                s.doc_id,
-                s.kind,
-                s.title,
-                s.start,
-                s.end,
-                source[s.start : s.end],
-                group=s.group,
-                speaker=s.speaker,
-                role=s.role,
-                ordinal=counts[s.kind],
-            )
-        )
+        out.append(replace(s, text=source[s.start : s.end], ordinal=counts[s.kind]))
     return out
 
 
 def _parse_letter(doc_id: str, bl: list[Block]) -> list[Section]:
+    """The letter's blocks that are no labelled field (``header`` finds those): the sender's
+    name at the top, the salutation and the body paragraphs."""
     sections: list[Section] = []
-    i = 0
     body_n = 0
-    while i < len(bl):
-        b = bl[i]
-        low = clean_inline(b.text).lower().rstrip(":")
-        nxt = bl[i + 1] if i + 1 < len(bl) else None
-        if low in _LETTER_LABELS or re.fullmatch(r"\d+ bijlage\(n\)|bijlagen?:?", low):
-            group = _LETTER_LABELS.get(low, "bijlage")
-            # A value is a short one-line block (a date, a number, an attachment title).
-            if nxt is not None and "\n" not in nxt.text and len(nxt.text) <= 80:
-                sections.append(_meta(doc_id, b, group, nxt))
-                i += 2
-                continue
-            sections.append(_meta(doc_id, b, group))
-        elif low.startswith("betreft"):
-            sections.append(_meta(doc_id, b, "onderwerp"))
-        elif _DATE.match(low):
-            sections.append(_meta(doc_id, b, "datum"))
-        elif re.fullmatch(r"\d+\s*\|\s*\d+", low):
-            sections.append(_meta(doc_id, b, "pagina"))
-        elif low.startswith("aan "):
-            sections.append(_meta(doc_id, b, "geadresseerden"))
-        elif _is_address(b.text):
-            sections.append(Section(doc_id, "address", "Adres", b.start, b.end, ""))
-        elif low.startswith(("hoogachtend", "met vriendelijke groet")):
-            # The signature runs up to the next label (e.g. "1 bijlage(n)").
-            j = i
-            while j + 1 < len(bl) and not re.match(r"\d+ bijlage", bl[j + 1].text.lower()):
-                j += 1
-            sections.append(
-                Section(
-                    doc_id,
-                    "letter",
-                    "Brief: ondertekening",
-                    b.start,
-                    bl[j].end,
-                    "",
-                    group="ondertekening",
-                )
-            )
-            i = j + 1
-            continue
-        elif len(b.text) < 60 and "\n" not in b.text and not b.text.endswith((".", ",")):
+    for b in bl:
+        low = clean_inline(b.text).lower()
+        if len(b.text) < 60 and "\n" not in b.text and not b.text.endswith((".", ",")):
             # A short unlabelled line near the top: the sender ("Gedeputeerde Staten").
             sections.append(_meta(doc_id, b, "afzender"))
         elif low.startswith(("geacht", "beste", "aan het college")):
@@ -191,8 +121,28 @@ def _parse_letter(doc_id: str, bl: list[Block]) -> list[Section]:
                     doc_id, "letter", f"Brief: alinea {body_n}", b.start, b.end, "", group="tekst"
                 )
             )
-        i += 1
     return sections
+
+
+def _uncovered_blocks(source: str, bl: list[Block], fields: list[Section]) -> list[Block]:
+    """The parts of ``bl`` no field covers, as blocks."""
+    out: list[Block] = []
+    for b in bl:
+        for s, e in uncovered(source, b.start, b.end, fields):
+            out.append(Block(s, e, source[s:e]))
+    return out
+
+
+def _without(source: str, sections: list[Section], fields: list[Section]) -> list[Section]:
+    """``sections`` with the text of ``fields`` cut out of them."""
+    out: list[Section] = []
+    for sec in sections:
+        if all(f.end <= sec.start or f.start >= sec.end for f in fields):
+            out.append(sec)
+            continue
+        for s, e in uncovered(source, sec.start, sec.end, fields):
+            out.append(replace(sec, start=s, end=e))
+    return out
 
 
 def _quote_at(bl: list[Block], i: int) -> tuple[int, int] | None:
@@ -343,11 +293,23 @@ def recipe_start(bl: list[Block]) -> int:
 
 
 def parse_recept(doc_id: str, source: str) -> list[Section]:
-    """Typed sections of a letter + recipe document, with exact offsets into ``source``."""
+    """Typed sections of a letter + recipe document, with exact offsets into ``source``.
+
+    The letter's fields (before the recipe, and the addresses on the back page) come from the
+    generic letter-header parser; the rest is this document's own structure.
+    """
     bl = blocks(source)
     split = recipe_start(bl)
-    raw = _parse_letter(doc_id, bl[:split]) + _parse_recipe(doc_id, bl[split:])
-    return _finish(source, _merge_heading_only(source, raw))
+    letter_end = bl[split].start if split < len(bl) else len(source)
+    fields = find_fields(doc_id, source, 0, letter_end)
+    letter = _parse_letter(doc_id, _uncovered_blocks(source, bl[:split], fields))
+    recipe = _merge_heading_only(source, _parse_recipe(doc_id, bl[split:]))
+    back = next((s.start for s in recipe if s.kind == "address"), None)
+    if back is not None:
+        back_fields = find_fields(doc_id, source, back)
+        recipe = _without(source, recipe, back_fields)
+        fields += back_fields
+    return _finish(source, letter + fields + recipe)
 
 
 def looks_like_recipe(source: str) -> bool:
