@@ -19,9 +19,9 @@ from ingest.parse.tables import find_tables
 from ingest.pipeline import parse_document
 
 RECIPE = CORPUS_FILE.read_text(encoding="utf-8")
-LETTER = (Path(__file__).parent / "data" / "raadsinformatiebrief-duinwaarde.md").read_text(
-    encoding="utf-8"
-)
+LETTER = (
+    Path(__file__).parents[1] / "corpus-extra" / "raadsinformatiebrief-duinwaarde.md"
+).read_text(encoding="utf-8")
 
 PLAIN_LETTER = """Gemeente Westerhout
 Postbus 50
@@ -117,7 +117,7 @@ def test_recipe_letter_gains_phone_and_addresses() -> None:
 
 
 def test_council_letter_fields() -> None:
-    sections = parse_document("rib", LETTER)
+    sections = parse_document("rib", LETTER)[0]
     found = fields(sections)
     assert "Z-2025-00418 / D-2025-012733" in found["kenmerk"]
     assert "R. (Rachid) El Amrani, beleidsadviseur Jeugd" in found["behandeld door"]
@@ -136,7 +136,7 @@ def test_council_letter_fields() -> None:
 
 
 def test_council_letter_table_one_row_per_municipality() -> None:
-    chunks = chunk_sections(parse_document("rib", LETTER))
+    chunks = chunk_sections(parse_document("rib", LETTER)[0])
     rows = [c for c in chunks if c.kind == "table"]
     head, body = rows[0], rows[1:]
     assert head.text.startswith("**Tabel 1.") and "| Gemeente |" in head.text
@@ -158,7 +158,7 @@ def test_council_letter_table_one_row_per_municipality() -> None:
 
 
 def test_council_letter_quotes_with_speaker_after_the_quote() -> None:
-    quotes = [s for s in parse_document("rib", LETTER) if s.kind == "quote"]
+    quotes = [s for s in parse_document("rib", LETTER)[0] if s.kind == "quote"]
     assert [(q.speaker, q.role.split(" en ")[0]) for q in quotes] == [
         ("Femke Algra", "projectleider van de evaluatie bij Verbeek & Noordam"),
         ("Joris Wijnands", "wethouder van Kooglust"),
@@ -167,7 +167,7 @@ def test_council_letter_quotes_with_speaker_after_the_quote() -> None:
 
 
 def test_council_letter_headings_and_lists() -> None:
-    sections = parse_document("rib", LETTER)
+    sections = parse_document("rib", LETTER)[0]
     tasks = next(s for s in sections if s.title == "2.1 Taken en deelnemers")
     assert "De GR bestaat sinds" in tasks.text and "de regionale expertisetafel" in tasks.text
     assert tasks.group == "Raadsinformatiebrief"
