@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.cite import cite
+from assistant.query.language import word_list
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expand_query, expansions
 from ingest.chunk import body_offset
@@ -129,12 +130,26 @@ def find_amount(
     'Wij spraken met 100 deelnemers.'
     >>> find_amount("Hoeveel geld?", [Passage(ch, 1.0)]) is None
     True
+    >>> row = Chunk("2", "d", "table", "t", 0, 1, "| Zeeveld | € 6.215.000 |", "", "")
+    >>> find_amount("How much did Zeeveld pay?", [Passage(row, 1.0)])[1]
+    '| Zeeveld | € 6.215.000 |'
     """
     m = _AMOUNT.search(question)
     if not m:
         return None
     noun = fold(m.group(1))
     wanted = set(tokenize(noun)) | {t for e in expansions([noun]) for t in tokenize(e)}
+    if noun in _function_words() or not wanted:
+        # "hoeveel heeft X betaald", "how much did X pay": no counted noun follows, so any
+        # number (not a year) in a sentence about the question's subject is the amount.
+        subject = set(tokenize(expand_query(question)))
+        for p in passages[:depth]:
+            for sent in body_sentences(p.chunk) or [p.chunk.text]:
+                words = tokenize(sent, keep_stopwords=True)
+                number = any(w[0].isdigit() and not _YEAR.fullmatch(w) for w in words)
+                if number and subject & set(words):
+                    return p.chunk, sent.lstrip("# ")
+        return None
     for p in passages[:depth]:
         for sent in body_sentences(p.chunk) or [p.chunk.text]:
             if _counts(sent, wanted):
@@ -143,6 +158,12 @@ def find_amount(
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _function_words() -> frozenset[str]:
+    """Dutch and English function words: after "hoeveel/how much" they count no noun."""
+    words = word_list("function_words_nl") | word_list("function_words_en")
+    return frozenset(fold(w) for w in words)
 
 
 def _counts(sentence: str, wanted: set[str], window: int = 3) -> bool:
