@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from ingest.parse.recept import clean_inline
+from ingest.parse.inline import clean_inline
 from recept.quotes import split_sentences
 from recept.schema import KIND_LABELS_NL, Chunk, Section
 

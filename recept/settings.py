@@ -83,18 +83,18 @@ REGISTRY: tuple[Setting, ...] = (
         "reranker",
         str,
         "learned",
-        "Volgorde van de gevonden passages: 'learned' (het meegeleverde geleerde model, "
-        "assistant/ranker.json, weegt dense, BM25, titel en soort passage per vraag) of 'rrf' "
-        "(alleen reciprocal rank fusion).",
+        "Volgorde van de gevonden passages: 'learned' (het geleerde model van het profiel van "
+        "een document, bv. profiles/recipe/ranker.json; weegt dense, BM25, titel en soort "
+        "passage per vraag) of 'rrf' (alleen reciprocal rank fusion).",
         choices=("learned", "rrf"),
     ),
     Setting(
         "query_adapter",
         str,
         "auto",
-        "Geleerde vraag-adapter voor dense retrieval (assistant/adapter.npz): 'auto' gebruikt "
-        "hem alleen als de index precies de documenten bevat waarop hij getraind is, met "
-        "hetzelfde model; 'off' nooit.",
+        "Geleerde vraag-adapter van het profiel van een document (bv. "
+        "profiles/recipe/adapter.npz): 'auto' gebruikt hem alleen voor het document waarop hij "
+        "getraind is (sha256), met hetzelfde model; 'off' nooit.",
         choices=("auto", "off"),
     ),
     Setting("top_k", int, 8, "Aantal passages dat retrieval teruggeeft."),

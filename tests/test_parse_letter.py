@@ -14,9 +14,9 @@ from ingest.chunk import chunk_sections
 from ingest.parse.attribution import find_quotes, split_speaker
 from ingest.parse.generic import parse_generic
 from ingest.parse.header import find_fields, label_of
-from ingest.parse.recept import parse_recept
 from ingest.parse.tables import find_tables
 from ingest.pipeline import parse_document
+from profiles.recipe.parse import parse_recept
 
 RECIPE = CORPUS_FILE.read_text(encoding="utf-8")
 LETTER = (

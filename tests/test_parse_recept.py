@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.chunk import chunk_sections
-from ingest.parse.recept import blocks, looks_like_recipe, parse_recept
 from ingest.pipeline import parse_document
+from profiles.recipe.parse import blocks, looks_like_recipe, parse_recept
 from recept.profiles import installed_profiles
 
 SOURCE = CORPUS_FILE.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.parse.recept import looks_like_recipe, parse_recept
+from profiles.recipe.parse import looks_like_recipe, parse_recept
 from recept.profiles import Profile
 
 HERE = Path(__file__).resolve().parent

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ingest.parse.header import field_words, find_fields, uncovered
+from ingest.parse.inline import clean_inline
 from recept.schema import Section
 
 
@@ -56,21 +57,6 @@ def blocks(source: str) -> list[Block]:
             start += 1
         out.append(Block(start, end, source[start:end]))
     return out
-
-
-def clean_inline(text: str) -> str:
-    """Plain text of a heading or bold line: markdown markers and links removed.
-
-    >>> clean_inline("#### *Zet de opgaven centraal*")
-    'Zet de opgaven centraal'
-    >>> clean_inline("[Provincie Noord-Holland](#) stond")
-    'Provincie Noord-Holland stond'
-    """
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"^\s*#{1,6}\s*", "", text)
-    text = text.replace("**", "").replace("__", "")
-    text = re.sub(r"(?<![\w])[*_]|[*_](?![\w])", "", text)
-    return re.sub(r"\s+", " ", text).strip()
 
 
 _NAME_LINE = re.compile(r"\*\*([A-Z][\w.'-]*(?:\s+[\w.'-]+){0,4})\*\*")
