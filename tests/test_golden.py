@@ -212,3 +212,23 @@ def test_english_share(evalset: tuple[str, list[dict[str, Any]]]) -> None:
     # English should not be confined to one kind of question.
     en_types = {r["type"] for r in rows if r["lang"] == "en"}
     assert len(en_types) >= 4, f"{name}: English only in {en_types}"
+
+
+def test_every_indexed_set_exists_parses_and_its_gold_is_in_its_corpus() -> None:
+    from evals.cases import load_cases, missing_gold
+
+    index = json.loads((ROOT / "evals" / "sets" / "index.json").read_text(encoding="utf-8"))
+    recipe = CORPUS.read_text(encoding="utf-8")
+    letter = (ROOT / "corpus-extra" / "raadsinformatiebrief-duinwaarde.md").read_text("utf-8")
+    files = {p.stem for p in (ROOT / "evals" / "sets").glob("*.jsonl")}
+    assert files == {s["name"] for s in index["sets"]}, "every set file is in the index"
+    for entry in index["sets"]:
+        assert entry["status"] in {"trained", "never-trained", "development"}
+        cases = load_cases(ROOT / "evals" / "sets" / f"{entry['name']}.jsonl")
+        assert len(cases) == entry["questions"], entry["name"]
+        sources = [recipe] if entry["corpus"] == "recipe" else [recipe, letter]
+        assert missing_gold(cases, sources) == [], entry["name"]
+    never = [s for s in index["sets"] if s["status"] == "never-trained"]
+    assert sum(s["questions"] for s in never) * 2 >= sum(
+        s["questions"] for s in index["sets"] if s["status"] != "trained"
+    ), "at least half of the sets not trained on stay never read"
