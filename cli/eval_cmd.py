@@ -70,7 +70,7 @@ def _drafts(settings: Settings, feedback: str, drafts_out: str | None) -> None:
     "--questions",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Vragenbestand (JSONL). Standaard: de meegeleverde evals/golden.jsonl.",
+    help="Vragenbestand (JSONL). Standaard: de meegeleverde evals/sets/golden.jsonl.",
 )
 @click.option(
     "--out", "out", type=click.Path(dir_okay=False), help="Schrijf de antwoorden (JSONL)."

@@ -73,8 +73,8 @@ SETS_DIR = Path(__file__).resolve().parent / "sets"
 
 
 def default_questions_path() -> Path:
-    """The bundled golden set, ``evals/golden.jsonl``."""
-    return Path(__file__).resolve().parent / "golden.jsonl"
+    """The bundled golden set, ``evals/sets/golden.jsonl``."""
+    return SETS_DIR / "golden.jsonl"
 
 
 def load_cases(path: str | Path) -> list[EvalCase]:

@@ -92,7 +92,7 @@ def test_missing_gold_reports_phrases_absent_from_the_corpus() -> None:
 def test_bundled_golden_set_loads_and_its_gold_is_in_the_corpus() -> None:
     path = default_questions_path()
     if not path.exists():
-        pytest.skip("evals/golden.jsonl is er nog niet")
+        pytest.fail("evals/sets/golden.jsonl ontbreekt")
     cases = load_cases(path)
     corpus = Path(__file__).resolve().parents[1] / "corpus" / "recept-voor-de-toekomst.md"
     assert missing_gold(cases, [corpus.read_text(encoding="utf-8")]) == []
