@@ -23,9 +23,9 @@ from assistant.answering.compose import (
     find_amount,
     is_amount_question,
 )
-from assistant.conversation.references import resolve
+from assistant.conversation.references import quoted_documents, resolve
 from assistant.conversation.rework import rework
-from assistant.conversation.state import classify_turn
+from assistant.conversation.state import classify_turn, previous_turn
 from assistant.policy.injection import split_instructions
 from assistant.policy.refusal import RefusalPolicy, asked_office, refusal_features
 from assistant.query.language import (
@@ -47,6 +47,7 @@ from ingest.pipeline import index_state
 from ingest.store import ChromaCatalog
 from recept.errors import IndexMissingError, IndexStaleError, InputError, LLMError
 from recept.profiles import Profile, by_name, claim, installed_profiles
+from recept.quotes import normalise
 from recept.schema import Answer, Chunk, Citation, Message, Motion, Passage
 from recept.settings import Settings
 
@@ -189,6 +190,7 @@ class Assistant:
         self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
         self.llm = llm  # an assistant.llm.engine.LLMEngine or None
         self._corpus_folded = fold(" ".join(documents.values()))
+        self._normalised = {d: normalise(t) for d, t in documents.items()}
         # Each document's profile's off-topic descriptions, embedded once per profile.
         self.profile_of = profile_of or {}
         vectors: dict[str, list[list[float]]] = {}
@@ -306,6 +308,11 @@ class Assistant:
         document that holds most of the evidence)."""
         resolved = resolve(question, history, self.retriever.chunks)
         query, boost = resolved.query, resolved.focus
+        if resolved.turn == "followup":
+            # A follow-up is about what the previous answer quoted: search those documents.
+            origin = quoted_documents(previous_turn(history)[1], self._normalised)
+            within = [d for d in origin if documents is None or d in documents]
+            documents = within or documents
         t0 = time.perf_counter()
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
         if timings is not None:

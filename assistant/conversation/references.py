@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.conversation.state import (
@@ -33,6 +33,7 @@ from assistant.conversation.state import (
     read_turn,
 )
 from assistant.query.language import question_intent
+from recept.quotes import normalise
 from recept.schema import Chunk, Message
 
 _TITLED = ("ingredient", "quote")  # sections an answer names by title or speaker
@@ -57,6 +58,33 @@ def sections_in(text: str, chunks: Sequence[Chunk]) -> list[Chunk]:
                 found.append((m.start(), c))
                 break
     return [c for _, c in sorted(found, key=lambda f: f[0])]
+
+
+# A quoted passage in an answer: long enough that it can only come from one place.
+_QUOTE = re.compile(r'"([^"\n]{12,})"|“([^”\n]{12,})”')
+
+
+def quoted_documents(answer: str, normalised: Mapping[str, str]) -> list[str]:
+    """The documents an answer's quotes come from, most quotes first.
+
+    ``normalised`` maps document ids to their text as :func:`recept.quotes.normalise` gives
+    it. Quotes are verbatim by construction, so where they stand says which document the
+    previous answer was about, whatever kind of document it is.
+
+    >>> docs = {"a": normalise("Gunnen is een werkwoord."), "b": normalise("Tabel 1. Kosten.")}
+    >>> quoted_documents('Volgens *Gunnen*: "Gunnen is een werkwoord." [1]', docs)
+    ['a']
+    >>> quoted_documents("Dat staat er niet.", docs)
+    []
+    """
+    counts: Counter[str] = Counter()
+    for m in _QUOTE.finditer(answer):
+        # A shortened quote ("begin … end") is found by its longest piece.
+        quote = max(normalise(m.group(1) or m.group(2)).split("…"), key=len).strip(" .")
+        for doc, text in normalised.items():
+            if len(quote) >= 12 and quote in text:
+                counts[doc] += 1
+    return [doc for doc, _ in counts.most_common()]
 
 
 _RELATED = re.compile(r"^(?:Verwante ingrediënten|Related ingredients):.*$", re.M)

@@ -7,16 +7,17 @@ gained. So every document is searched on its own — its own BM25 statistics, it
 ranking, and the learned parts that belong to it — and the lists are merged afterwards.
 
 How the lists are merged: a document-neutral search (plain question vector, BM25 over the whole
-corpus, no learned parts) says how much of the evidence each document holds, its *share* of the
-fused score of the top candidates. Each passage then scores ``share / (k + rank in its
-document)``, the same reciprocal-rank form and ``k`` that fuse dense and lexical rankings. A
-question about one document puts that document's passages first; a question that needs two
-keeps the second document's best passages near the top, in proportion to the evidence.
+corpus, no learned parts) ranks every candidate on the same scale. Its order of *documents*
+decides which document fills each place of the answer's list; each document's own pipeline
+decides which of its passages fills it. So the best neutral candidate's document comes first
+(the strongest single piece of evidence, not the document with the most passages on a broad
+topic), and a question that needs two documents gets both, as often as the neutral search
+puts them near the top.
 
->>> merge_ranked({"a": ["a1", "a2"], "b": ["b1"]}, {"a": 0.8, "b": 0.2}, k=20)
+>>> fill_slots(["b", "a", "a", "b"], {"a": ["a1", "a2", "a3"], "b": ["b1"]}, k=4)
+['b1', 'a1', 'a2', 'a3']
+>>> fill_slots(["a"], {"a": ["a1", "a2"], "b": ["b1", "b2"]}, k=3)
 ['a1', 'a2', 'b1']
->>> merge_ranked({"a": ["a1", "a2", "a3"], "b": ["b1"]}, {"a": 0.5, "b": 0.5}, k=20)
-['a1', 'b1', 'a2', 'a3']
 """
 
 from __future__ import annotations
@@ -30,35 +31,23 @@ from ingest.embed.embedder import Embedder
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
 
-SHARE_DEPTH = 10  # candidates of the neutral search that vote on the documents' shares
 
-
-def merge_ranked(
-    ranked: Mapping[str, Sequence[str]], shares: Mapping[str, float], k: int
-) -> list[str]:
-    """Ids of several documents' ranked lists in one order, by ``share / (k + rank)``."""
-    scored = [
-        (shares.get(doc, 0.0) / (k + r), doc, r, cid)
-        for doc, ids in ranked.items()
-        for r, cid in enumerate(ids, start=1)
-    ]
-    return [cid for *_, cid in sorted(scored, key=lambda s: (-s[0], s[2], s[1]))]
-
-
-def shares_of(
-    fused: Mapping[str, float], doc_of: Mapping[str, str], depth: int
-) -> dict[str, float]:
-    """Each document's part of the fused score of the ``depth`` best candidates.
-
-    >>> shares_of({"x": 3.0, "y": 1.0, "z": 0.5}, {"x": "a", "y": "b", "z": "b"}, depth=2)
-    {'a': 0.75, 'b': 0.25}
-    """
-    top = sorted(fused.items(), key=lambda kv: -kv[1])[:depth]
-    total = sum(s for _, s in top) or 1.0
-    out: dict[str, float] = {}
-    for cid, s in top:
-        doc = doc_of[cid]
-        out[doc] = out.get(doc, 0.0) + s / total
+def fill_slots(sequence: Sequence[str], ranked: Mapping[str, Sequence[str]], k: int) -> list[str]:
+    """The first ``k`` ids: place i goes to the document ``sequence[i]`` names, filled with
+    that document's best id not yet taken; past the sequence, the documents take turns in
+    the order they first appeared (then in ``ranked``'s order)."""
+    queues = {d: list(ids) for d, ids in ranked.items()}
+    out: list[str] = []
+    for doc in sequence:
+        if len(out) >= k:
+            return out
+        if queues.get(doc):
+            out.append(queues[doc].pop(0))
+    turn_order = list(dict.fromkeys([*sequence, *ranked]))
+    while len(out) < k and any(queues.get(d) for d in turn_order):
+        for doc in turn_order:
+            if queues.get(doc) and len(out) < k:
+                out.append(queues[doc].pop(0))
     return out
 
 
@@ -132,22 +121,20 @@ class RoutedRetriever:
             passages, near = self.per_document[docs[0]].search_detailed(query, k, timings, qvec)
             return passages, near, docs[0]
         t0 = time.perf_counter()
-        fused = {
-            cid: s.fused
-            for cid, s in self.neutral.signals(query, qvec).items()
-            if self.doc_of.get(cid) in docs
-        }
-        shares = shares_of(fused, self.doc_of, SHARE_DEPTH)
-        lead = max(docs, key=lambda d: shares.get(d, 0.0))
+        neutral = self.neutral.signals(query, qvec)
+        sequence = [
+            doc
+            for cid in sorted(neutral, key=lambda c: -neutral[c].fused)
+            if (doc := self.doc_of.get(cid, "")) in docs
+        ]
+        lead = sequence[0] if sequence else docs[0]
         found: dict[str, tuple[list[Passage], Closeness]] = {}
         for doc in docs:
             sub: dict[str, float] = {}
             found[doc] = self.per_document[doc].search_detailed(query, k, sub, qvec)
-        order = merge_ranked(
-            {d: [p.chunk.id for p in ps] for d, (ps, _) in found.items()},
-            shares,
-            k=self.neutral.weights.rrf_k,
-        )[:k]
+        order = fill_slots(
+            sequence, {d: [p.chunk.id for p in ps] for d, (ps, _) in found.items()}, k
+        )
         by_id = {p.chunk.id: p for ps, _ in found.values() for p in ps}
         passages = [replace(by_id[cid], rank=r) for r, cid in enumerate(order, start=1)]
         if timings is not None:
