@@ -106,6 +106,30 @@ def is_verbatim(quote: str, source: str) -> bool:
 _SENT_END = re.compile(r"(?<=[.!?])([\"'\u2019\u201d]?)\s+(?=[A-Z\u00c0-\u00de'\"\u2018\u201c(])")
 
 
+# Titles and abbreviations written with a full stop inside a sentence in Dutch and English
+# letters (aanhef, ondertekening, verwijzingen), lower-cased without the stop. Initials
+# ("H.J.") are recognised by their form.
+_ABBREVIATIONS = frozenset(
+    "drs dr mr ir ing prof mw mevr dhr mrs ms st nr art bijv bv ca resp jl vs etc "
+    "e.g i.e o.a m.b.t t.a.v d.w.z".split()
+)
+_LAST_WORD = re.compile(r"(?:^|[\s(])([^\s(]+)\.$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+
+
+def _no_end(before: str) -> bool:
+    """Whether the full stop ending ``before`` belongs to a title or initials.
+
+    >>> _no_end("ondertekend door drs."), _no_end("door H.J."), _no_end("een zin.")
+    (True, True, False)
+    """
+    m = _LAST_WORD.search(before)
+    if m is None:
+        return False
+    word = m.group(1).strip("*_")
+    return word.lower() in _ABBREVIATIONS or bool(_INITIALS.fullmatch(word))
+
+
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` in ``text`` (shifted by ``offset``), trimmed of whitespace.
 
@@ -115,10 +139,18 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     >>> t = "Lees je in, ken elkaars wereld. Zo kom je verder."
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['Lees je in, ken elkaars wereld.', 'Zo kom je verder.']
+
+    A title or initials before a name end no sentence:
+
+    >>> t = "De secretaris, drs. H.J. (Hans) van der Plas. Mr. A. Jansen tekent."
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['De secretaris, drs. H.J. (Hans) van der Plas.', 'Mr. A. Jansen tekent.']
     """
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENT_END.finditer(text):
+        if _no_end(text[start : m.start()]):
+            continue
         spans.append((start, m.start() + len(m.group(1))))  # keep a closing quote mark
         start = m.end()
     spans.append((start, len(text)))

@@ -167,20 +167,26 @@ def _function_words() -> frozenset[str]:
 
 
 def _counts(sentence: str, wanted: set[str], window: int = 3) -> bool:
-    """Whether a number stands at most ``window`` words before one of the ``wanted`` tokens;
-    years don't count, so "in 2022 ... gemeenten" is no count of municipalities.
+    """Whether a number stands at most ``window`` words from one of the ``wanted`` tokens in
+    the same clause ("44 gemeenten", "het aantal aanbieders daalde van 212"); years don't
+    count, so "in 2022 ... gemeenten" is no count of municipalities.
 
     >>> _counts("44 STERKE GEMEENTEN, 9 STERKE REGIO'S", {"meen"})
     True
     >>> _counts("Op 26 oktober 2022 spraken gemeenten", {"meen"})
     False
+    >>> _counts("Het aantal aanbieders daalde van 212 naar 148.", {"aanbieder"})
+    True
+    >>> _counts("Er zijn gemeenten, en 12 regio's.", {"meen"})
+    False
     """
-    words = tokenize(sentence, keep_stopwords=True)
-    for i, w in enumerate(words):
-        if w in wanted:
-            before = words[max(0, i - window) : i]
-            if any(b[0].isdigit() and not _YEAR.fullmatch(b) for b in before):
-                return True
+    for clause in re.split(r"[,;:()]", sentence):
+        words = tokenize(clause, keep_stopwords=True)
+        for i, w in enumerate(words):
+            if w in wanted:
+                near = words[max(0, i - window) : i] + words[i + 1 : i + 1 + window]
+                if any(b[0].isdigit() and not _YEAR.fullmatch(b) for b in near):
+                    return True
     return False
 
 
