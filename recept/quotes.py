@@ -110,8 +110,35 @@ _SENT_END = re.compile(r"(?<=[.!?])([\"'\u2019\u201d]?)\s+(?=[A-Z\u00c0-\u00de'\
 # letters (aanhef, ondertekening, verwijzingen), lower-cased without the stop. Initials
 # ("H.J.") are recognised by their form.
 _ABBREVIATIONS = frozenset(
-    "drs dr mr ir ing prof mw mevr dhr mrs ms st nr art bijv bv ca resp jl vs etc "
-    "e.g i.e o.a m.b.t t.a.v d.w.z".split()
+    [
+        "drs",
+        "dr",
+        "mr",
+        "ir",
+        "ing",
+        "prof",
+        "mw",
+        "mevr",
+        "dhr",
+        "mrs",
+        "ms",
+        "st",
+        "nr",
+        "art",
+        "bijv",
+        "bv",
+        "ca",
+        "resp",
+        "jl",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "o.a",
+        "m.b.t",
+        "t.a.v",
+        "d.w.z",
+    ]
 )
 _LAST_WORD = re.compile(r"(?:^|[\s(])([^\s(]+)\.$")
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
