@@ -34,6 +34,32 @@ def test_a_value_counts_only_in_a_sentence_about_the_subject() -> None:
     assert missing_kind("Welk bedrag kost de evaluatie?", found, vocab) == "amount"
 
 
+def test_a_value_must_be_about_most_of_the_subject_not_one_shared_word() -> None:
+    found = [
+        passage(
+            "De provincie organiseerde op 26 oktober 2022 een conferentie. "
+            "De evaluatie van de regeling volgt later."
+        )
+    ]
+    vocab = set(tokenize("provincie organiseerde conferentie evaluatie regeling volgt later"))
+    assert kind_given("Wanneer organiseerde de provincie de conferentie?", "date", found, vocab)
+    # One shared word ("provincie") next to a date is not the date of the evaluation.
+    assert not kind_given(
+        "Wanneer volgt de evaluatie van de regeling in de provincie?", "date", found, vocab
+    )
+
+
+def test_the_interrogatives_of_a_sum_of_money() -> None:
+    for q in (
+        "Hoe hoog wordt de bijdrage van de gemeente?",
+        "Wat heeft het onderzoek gekost?",
+        "How much did the province pay for it?",
+        "Wat kost een aansluiting?",
+    ):
+        assert asked_kind(q) == "amount", q
+    assert asked_kind("Hoe hoog staat de samenwerking op de agenda?") == ""
+
+
 @pytest.mark.model
 def test_an_amount_the_recipe_never_gives_is_a_partial_answer(assistant: Assistant) -> None:
     answer = assistant.ask("Hoeveel subsidie krijgt een gemeente voor het ingrediënt Gunnen?")

@@ -57,9 +57,13 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "amount",
         re.compile(
-            r"\b(?:welk bedrag|hoeveel (?:geld|euro|subsidie|budget)|hoe hoog is (?:het|de) "
-            r"(?:bedrag|budget|subsidie|bijdrage)|wat kost|how much (?:money|funding|budget)|"
-            r"what (?:amount|budget)|how much does .{1,40} cost)\b"
+            # "Hoe hoog wordt de uittreedsom?", "wat heeft het onderzoek gekost?", "how much
+            # did the province pay?": the interrogatives of a sum of money.
+            r"\b(?:welk bedrag|hoeveel (?:geld|euro|subsidie|budget)|hoe hoog (?:is|was|zijn|"
+            r"waren|wordt|worden|werd|zou|zal)\b|wat (?:kost|kosten|kostte|kostten)\b|"
+            r"(?:heeft|hebben|had|hadden) .{1,60} gekost|how much (?:money|funding|budget)|"
+            r"what (?:amount|budget)|how much (?:does|did|do|will|would) .{1,60} "
+            r"(?:cost|pay|spend|contribute|receive|get))\b"
         ),
     ),
 )
@@ -118,12 +122,16 @@ def kind_given(
 ) -> bool:
     """Whether one sentence of the top passages gives a value of ``kind`` about the subject.
 
-    Only subject words the documents use can show that a sentence is about the subject: a
-    misspelt or foreign word is no evidence either way."""
-    subject = subject_words(question) & set(vocabulary)
+    About the subject means: the sentence (with its heading) holds at least half of the
+    question's subject words that the documents use, so a date next to one shared word
+    ("provincie") is not the date of something else the question names. Words the documents
+    never use (a misspelling, the user's own verb) are no evidence either way.
+    """
+    known = subject_words(question) & set(vocabulary)
+    need = (len(known) + 1) // 2
     for p in passages[:TOP]:
         for sentence in _sentences(p):
-            if gives_kind(kind, sentence) and (not subject or subject & set(tokenize(sentence))):
+            if gives_kind(kind, sentence) and len(known & set(tokenize(sentence))) >= need:
                 return True
     return False
 
@@ -131,6 +139,10 @@ def kind_given(
 def _sentences(p: Passage) -> Iterable[str]:
     # A passage's heading or field label counts with each of its sentences: "Verzenddatum"
     # is what "12 DEC. 2022" is the date of.
+    # A letter field is found by its label's usual names too ("verzonden" for "Verzenddatum").
+    if p.chunk.kind == "letter_meta" and p.chunk.embed_text:
+        yield p.chunk.embed_text
+        return
     for sentence in body_sentences(p.chunk) or [p.chunk.text]:
         yield f"{p.chunk.title} {sentence}"
 
