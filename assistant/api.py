@@ -37,7 +37,7 @@ from assistant.query.language import (
 )
 from assistant.query.parts import split_parts
 from assistant.retrieval.adapter import load_adapter
-from assistant.retrieval.bm25 import fold
+from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.rerank import load_ranker
 from assistant.retrieval.retrieve import Closeness, HybridRetriever
 from assistant.retrieval.route import DocumentView, RoutedRetriever
@@ -307,12 +307,18 @@ class Assistant:
         """(search query, its vector, the passages, how close it came to any passage, and the
         document that holds most of the evidence)."""
         resolved = resolve(question, history, self.retriever.chunks)
-        query, boost = resolved.query, resolved.focus
         if resolved.turn == "followup":
             # A follow-up is about what the previous answer quoted: search those documents.
+            # A turn that names something only another document has ("en wat zegt het recept
+            # over Gunnen?") has moved there: a new topic, without the inherited subject.
             origin = quoted_documents(previous_turn(history)[1], self._normalised)
-            within = [d for d in origin if documents is None or d in documents]
-            documents = within or documents
+            own = tokenize(" ".join(resolved.reading.content))
+            if origin and self.retriever.names_elsewhere(own, origin):
+                resolved = replace(resolved, query=question, focus=None, turn="new")
+            elif origin:
+                within = [d for d in origin if documents is None or d in documents]
+                documents = within or documents
+        query, boost = resolved.query, resolved.focus
         t0 = time.perf_counter()
         qvec = self.retriever.embedder.embed_query(strip_frame(query))
         if timings is not None:

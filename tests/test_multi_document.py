@@ -78,3 +78,28 @@ def test_a_declined_question_names_the_documents_searched(both: Assistant) -> No
     assert answer.refused and answer.answerability == "decline"
     assert "doorzochte documenten" in answer.text
     assert both.title(RECIPE_ID) in answer.text and both.title(LETTER_ID) in answer.text
+
+
+def test_a_follow_up_stays_with_the_document_the_previous_answer_quoted(both: Assistant) -> None:
+    first = both.ask("Wat zei Femke Algra over de gemeenteraden?")
+    assert docs_cited(first) == {LETTER_ID}
+    history = [
+        {"role": "user", "content": first.question},
+        {"role": "assistant", "content": first.text},
+    ]
+    # No subject of its own: about what the previous answer quoted, in that letter.
+    again = both.ask("Waarom zegt ze dat?", history)
+    assert not again.refused and docs_cited(again) == {LETTER_ID}
+    # A word only the other document has moves the conversation there.
+    moved = both.ask("En wat zegt het recept over Gunnen?", history)
+    assert not moved.refused and RECIPE_ID in docs_cited(moved)
+
+
+def test_a_turn_names_another_document_by_words_only_that_one_has(both: Assistant) -> None:
+    from assistant.retrieval.bm25 import tokenize
+
+    routed = both.retriever
+    assert routed.names_elsewhere(tokenize("Gunnen"), [LETTER_ID])
+    assert not routed.names_elsewhere(tokenize("Strandhoven"), [LETTER_ID])
+    assert routed.names_elsewhere(tokenize("Strandhoven"), [RECIPE_ID])
+    assert not routed.names_elsewhere(tokenize("onbekendwoord"), [LETTER_ID])

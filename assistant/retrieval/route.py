@@ -141,5 +141,14 @@ class RoutedRetriever:
             timings["route"] = (time.perf_counter() - t0) * 1000
         return passages, found[lead][1], lead
 
+    def names_elsewhere(self, words: Sequence[str], documents: Collection[str]) -> bool:
+        """Whether one of ``words`` (stems) occurs in another document but in none of
+        ``documents``: a turn that names it has moved to that other document."""
+        here = set().union(
+            *(self.per_document[d].vocabulary for d in documents if d in self.per_document)
+        )
+        others = [r.vocabulary for d, r in self.per_document.items() if d not in documents]
+        return any(w not in here and any(w in v for v in others) for w in words)
+
     def lexical(self, query: str, k: int) -> list[Passage]:
         return self.neutral.lexical(query, k)
