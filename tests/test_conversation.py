@@ -198,6 +198,10 @@ def test_sections_an_answer_names() -> None:
         ("Just the quotes, in English", "quotes", "en"),
         ("Maak daar een motie van", "motion", ""),
         ("Turn this into a motion", "motion", ""),
+        # words that only say what the result is for, or its form, qualify the request
+        ("Graag in het Engels, voor onze Engelstalige wethouder", "language", "en"),
+        ("Korter, zodat het in een nieuwsbrief past", "shorter", ""),
+        ("Shorter please, as three bullet points", "shorter", ""),
     ],
 )
 def test_transform_requests_about_the_previous_answer(
