@@ -514,7 +514,10 @@ class Assistant:
             except LLMError as exc:
                 notes.append(f"LLM-terugval: {exc.message}")
                 passages[:] = retrieved  # the fallback answers from what retrieval found
-        draft = compose_answer(q, lang, intent, passages, corpus_folded=self._corpus_folded)
+        titles = {d: self.title(d) for d in self.documents} if len(self.documents) > 1 else None
+        draft = compose_answer(
+            q, lang, intent, passages, corpus_folded=self._corpus_folded, doc_titles=titles
+        )
         timings["compose"] = (time.perf_counter() - t1) * 1000
         yield answer(
             prefix + draft.text, draft.citations, "extractive", notes=notes + draft.notes, **outcome

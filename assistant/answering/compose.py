@@ -8,7 +8,7 @@ The frame around the quotes is fixed text in the question's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answering.cite import cite
@@ -133,27 +133,44 @@ def find_amount(
     >>> row = Chunk("2", "d", "table", "t", 0, 1, "| Zeeveld | € 6.215.000 |", "", "")
     >>> find_amount("How much did Zeeveld pay?", [Passage(row, 1.0)])[1]
     '| Zeeveld | € 6.215.000 |'
+
+    A verb after "hoeveel" counts no noun: then a number in a sentence about most of the
+    question's subject is the amount (a table row with its column headers, here the year).
+
+    >>> row = Chunk("3", "d", "table", "t", 0, 1, "| Zeeveld | € 6.215.000 |",
+    ...             "Tabel 1. Kolommen: Gemeente; Realisatie 2023", "")
+    >>> find_amount("Hoeveel betaalde Zeeveld in 2023?", [Passage(row, 1.0)])[1]
+    '| Zeeveld | € 6.215.000 |'
     """
     m = _AMOUNT.search(question)
     if not m:
         return None
     noun = fold(m.group(1))
     wanted = set(tokenize(noun)) | {t for e in expansions([noun]) for t in tokenize(e)}
-    if noun in _function_words() or not wanted:
-        # "hoeveel heeft X betaald", "how much did X pay": no counted noun follows, so any
-        # number (not a year) in a sentence about the question's subject is the amount.
-        subject = set(tokenize(expand_query(question)))
+    if noun not in _function_words() and wanted:
         for p in passages[:depth]:
             for sent in body_sentences(p.chunk) or [p.chunk.text]:
-                words = tokenize(sent, keep_stopwords=True)
-                number = any(w[0].isdigit() and not _YEAR.fullmatch(w) for w in words)
-                if number and subject & set(words):
-                    return p.chunk, sent.lstrip("# ")
-        return None
+                if _counts(sent, wanted):
+                    return p.chunk, sent.lstrip("# ")  # a heading's marks are no part of it
+    # No counted noun follows ("hoeveel heeft X betaald", "how much did X pay"), or the word
+    # after "hoeveel" stands next to no number (a verb: "hoeveel betaalde X"): any number
+    # (not a year) in a sentence about at least half of the question's subject words.
+    # Each subject word (not "hoeveel"/"how much" itself) with its Dutch equivalents.
+    subject = [
+        stems | set(tokenize(" ".join(expansions([w]))))
+        for w in re.findall(r"[^\W_]+", fold(question[: m.start()] + question[m.start(1) :]))
+        if (stems := set(tokenize(w)))
+    ]
+    need = (len(subject) + 1) // 2
     for p in passages[:depth]:
+        # A table row is about its caption and column headers; a field about its label.
+        context = p.chunk.embed_text if p.chunk.kind in ("table", "letter_meta") else ""
         for sent in body_sentences(p.chunk) or [p.chunk.text]:
-            if _counts(sent, wanted):
-                return p.chunk, sent.lstrip("# ")  # a heading's marks are no part of the fact
+            words = tokenize(sent, keep_stopwords=True)
+            number = any(w[0].isdigit() and not _YEAR.fullmatch(w) for w in words)
+            about = set(tokenize(f"{p.chunk.title} {context} {sent}"))
+            if number and sum(1 for forms in subject if forms & about) >= need:
+                return p.chunk, sent.lstrip("# ")
     return None
 
 
@@ -232,8 +249,12 @@ def compose_answer(
     passages: Sequence[Passage],
     *,
     corpus_folded: str = "",
+    doc_titles: Mapping[str, str] | None = None,
 ) -> Draft:
-    """An answer from the top passages: lead, verbatim quoted steps with markers, related."""
+    """An answer from the top passages: lead, verbatim quoted steps with markers, related.
+
+    ``doc_titles`` (document id → title) is given when the corpus holds several documents: then
+    each quoted source names its document."""
     cites = _Cites()
     top = passages[0].chunk
     lines: list[str] = []
@@ -333,7 +354,7 @@ def compose_answer(
             where = _label(chunk.kind, lang) if en else chunk.title
         prefix = "According to the" if en else "Volgens"
         body = " ".join(f'"{display(s)}" {cites.add(chunk, s)}' for s in sents)
-        lines.append(f"{prefix} *{where}*: {body}")
+        lines.append(f"{prefix} *{where}*{_of_document(chunk, doc_titles, en)}: {body}")
     if top.kind == "ingredient":
         lines.append(
             f"This is the ingredient **{top.title}**."
@@ -341,6 +362,18 @@ def compose_answer(
             else f"Dit staat bij het ingrediënt **{top.title}**."
         )
     return Draft("\n\n".join(lines), cites.items, notes=notes)
+
+
+def _of_document(chunk: Chunk, titles: Mapping[str, str] | None, en: bool) -> str:
+    """ " (in «Title»)" when the corpus holds several documents, else "".
+
+    >>> ch = Chunk("c", "a", "section", "t", 0, 1, "x", "", "")
+    >>> _of_document(ch, {"a": "Raadsbrief", "b": "Recept"}, False), _of_document(ch, None, False)
+    (' (in «Raadsbrief»)', '')
+    """
+    if not titles or len(titles) < 2 or chunk.doc_id not in titles:
+        return ""
+    return f" (in «{titles[chunk.doc_id]}»)"
 
 
 def compose_overview(
