@@ -442,7 +442,8 @@ class Assistant:
         if intent == "motion":
             from assistant.answering.motion import draft_motion, motion_to_markdown
 
-            motion = draft_motion(q, passages, self.retriever.chunks)
+            doc_names = {d: self.title(d) for d in self.documents}
+            motion = draft_motion(q, passages, self.retriever.chunks, doc_titles=doc_names)
             # The letter's facts are looked up by section type, not by search: they join the
             # retrieved passages so every citation points into a passage the answer carries.
             have = {p.chunk.id for p in passages}
@@ -604,4 +605,5 @@ class Assistant:
             gemeente=gemeente,
             vergaderdatum=vergaderdatum,
             indieners=list(indieners),
+            doc_titles={d: self.title(d) for d in self.documents},
         )

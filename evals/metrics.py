@@ -173,7 +173,7 @@ class CaseOutcome:
         if self.answerable and self.refused:
             out.append("onterecht geweigerd")
         if not self.answerable and not self.refused:
-            out.append("niet geweigerd (buiten het recept)")
+            out.append("niet geweigerd (buiten de documenten)")
         if self.has_gold and (self.rank is None or self.rank > 5):
             out.append("goede passage niet in top 5")
         if self.cited_gold is False:

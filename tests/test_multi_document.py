@@ -103,3 +103,17 @@ def test_a_turn_names_another_document_by_words_only_that_one_has(both: Assistan
     assert not routed.names_elsewhere(tokenize("Strandhoven"), [LETTER_ID])
     assert routed.names_elsewhere(tokenize("Strandhoven"), [RECIPE_ID])
     assert not routed.names_elsewhere(tokenize("onbekendwoord"), [LETTER_ID])
+
+
+def test_a_motion_about_the_second_letter_cites_that_letter_and_names_it(both: Assistant) -> None:
+    from assistant import motion_to_markdown
+
+    motion = both.draft_motion("Stel een motie op over de solidariteitsregeling voor jeugdhulp")
+    text = motion_to_markdown(motion, markers=False)
+    assert motion.citations and all(both.verify(c) for c in motion.citations)
+    # Its facts (sender, subject, kenmerk) come from that letter, never from the recipe's.
+    facts = {c.doc_id for clause in motion.constaterende for c in clause.citations}
+    assert facts == {LETTER_ID}
+    assert "Z-2025-00418" in text and "1938042" not in text
+    assert "Recept voor de toekomst" not in text.split("**Bronnen**")[0]
+    assert "«Raadsinformatiebrief»" in text

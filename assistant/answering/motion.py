@@ -7,7 +7,7 @@ carries a citation; what the user did not give stays a [placeholder].
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from assistant.answering.compose import _Cites, best_sentences, body_sentences, quote_parts
@@ -63,16 +63,16 @@ def motion_subject(request: str) -> str:
 
 
 def _meta(chunks: Sequence[Chunk], group: str, doc_id: str = "") -> Chunk | None:
-    """The letter field ``group``, of document ``doc_id`` when it has one (with several
-    letters indexed, the motion cites the letter its passages come from).
+    """The letter field ``group`` of document ``doc_id`` (with several letters indexed, the
+    motion cites the letter its passages come from, never another one's fields).
 
     >>> a, b = (Chunk(f"{d}:1", d, "letter_meta", "Brief: kenmerk", 0, 9, f"Kenmerk {d}", "", "",
     ...               group="kenmerk") for d in "ab")
-    >>> _meta([a, b], "kenmerk", "b").text, _meta([a, b], "kenmerk", "c").text
-    ('Kenmerk b', 'Kenmerk a')
+    >>> _meta([a, b], "kenmerk", "b").text, _meta([a, b], "kenmerk", "c")
+    ('Kenmerk b', None)
     """
     fields = [c for c in chunks if c.kind == "letter_meta" and c.group == group]
-    return next((c for c in fields if c.doc_id == doc_id), fields[0] if fields else None)
+    return next((c for c in fields if c.doc_id == doc_id), None)
 
 
 def _meta_value(chunk: Chunk | None) -> str:
@@ -98,7 +98,12 @@ def draft_motion(
     gemeente: str | None = None,
     vergaderdatum: str | None = None,
     indieners: Sequence[str] = (),
+    doc_titles: Mapping[str, str] | None = None,
 ) -> Motion:
+    """A motion whose every clause quotes the documents: the letter's facts, the passages
+    retrieval found for the subject, and a request that names the document it applies.
+
+    ``doc_titles`` (document id → title) names the documents; without it, the document id."""
     cites = _Cites()
     subject, request_ask = motion_request(request)
     constaterende: list[MotionClause] = []
@@ -116,12 +121,13 @@ def draft_motion(
         n0 = len(cites.items)
         parts = []
         if sender:
-            parts.append(f'"{display(sender.text)}" {cites.add(sender, sender.text)}')
+            who = _meta_value(sender)
+            parts.append(f'"{who}" {cites.add(sender, who if who in sender.text else sender.text)}')
         if subject_meta:
+            about = _meta_value(subject_meta)
+            cited = about if about in subject_meta.text else subject_meta.text
             parts.append(
-                "een brief stuurden met als onderwerp "
-                f'"{display(subject_meta.text).removeprefix("Betreft: ")}" '
-                f"{cites.add(subject_meta, subject_meta.text)}"
+                f'een brief stuurden met als onderwerp "{about}" {cites.add(subject_meta, cited)}'
             )
         extra = []
         if sent:
@@ -130,13 +136,19 @@ def draft_motion(
             extra.append(f"kenmerk {_meta_value(ref)} {cites.add(ref, ref.text)}")
         text = " ".join(parts) + (f" ({', '.join(extra)})" if extra else "") + ";"
         constaterende.append(clause(text, n0))
-    letter = [c for c in chunks if c.kind == "letter" and c.group == "tekst"]
-    letter = [c for c in letter if c.doc_id == doc] or letter
-    if letter:
+    # The letter's own text: its body paragraphs, or (a generic document) its sections.
+    letter = [c for c in chunks if c.kind == "letter" and c.group == "tekst" and c.doc_id == doc]
+    letter = letter or sorted(
+        (c for c in chunks if c.kind == "section" and c.doc_id == doc and body_sentences(c)),
+        key=lambda c: c.start,
+    )
+    # Its first real sentence (a title block's "Gemeente Duinwaarde" says nothing).
+    opening = next(((c, s) for c in letter for s in body_sentences(c) if len(s.split()) >= 6), None)
+    if opening is not None:
         n0 = len(cites.items)
-        first = body_sentences(letter[0])[0]
+        first_chunk, first = opening
         constaterende.append(
-            clause(f'de brief vermeldt: "{display(first)}" {cites.add(letter[0], first)};', n0)
+            clause(f'de brief vermeldt: "{display(first)}" {cites.add(first_chunk, first)};', n0)
         )
         ask = next(
             (
@@ -151,42 +163,54 @@ def draft_motion(
             owner = next(c for c in letter if ask in c.text)
             n0 = len(cites.items)
             constaterende.append(
-                clause(
-                    f'de brief het recept typeert als "{display(ask)}" {cites.add(owner, ask)};', n0
-                )
+                clause(f'de brief stelt: "{display(ask)}" {cites.add(owner, ask)};', n0)
             )
 
-    # Considerations: the ingredients (and quotes) that retrieval found for the subject.
+    # Considerations: the passages (a recipe's ingredients, a letter's sections, quotes) that
+    # retrieval found for the subject, each named by its section and document.
+    def title_of(doc_id: str) -> str:
+        return (doc_titles or {}).get(doc_id, doc_id)
+
     overwegende: list[MotionClause] = []
-    ingredients = [p.chunk for p in passages if p.chunk.kind == "ingredient"][:3]
-    for ch in ingredients:
+    considered = [
+        p.chunk
+        for p in passages
+        if p.chunk.kind not in _NOT_CONSIDERED and p.chunk.kind != "quote" and p.chunk.title
+    ][:3]
+    for ch in considered:
         n0 = len(cites.items)
         sents = best_sentences(ch, request, 2)
         quoted = " ".join(f'"{display(s)}" {cites.add(ch, s)}' for s in sents)
-        overwegende.append(clause(f"het recept als ingrediënt '{ch.title}' noemt: {quoted};", n0))
+        if ch.kind == "ingredient":
+            where = f"«{title_of(ch.doc_id)}» als ingrediënt '{ch.title}' noemt"
+        else:
+            where = f"«{title_of(ch.doc_id)}» onder '{ch.title}' vermeldt"
+        overwegende.append(clause(f"{where}: {quoted};", n0))
     quote = next((p.chunk for p in passages[:5] if p.chunk.kind == "quote"), None)
     if quote is not None:
         n0 = len(cites.items)
         q, _ = quote_parts(quote)
+        role = f" ({quote.role})" if quote.role else ""
         overwegende.append(
             clause(
-                f"{quote.speaker} ({quote.role}) zei: "
-                f'"{display(q).strip(chr(39))}" {cites.add(quote, q)};',
+                f'{quote.speaker}{role} zei: "{display(q).strip(chr(39))}" {cites.add(quote, q)};',
                 n0,
             )
         )
     if not overwegende:
         overwegende.append(
-            MotionClause("[overweging: het recept bevat geen passage over dit onderwerp];")
+            MotionClause("[overweging: de documenten bevatten geen passage over dit onderwerp];")
         )
 
-    titles = ", ".join(f"'{c.title}'" for c in ingredients) or "[ingrediënten]"
+    names = ", ".join(f"'{c.title}'" for c in considered) or "[passages]"
+    source = title_of(considered[0].doc_id) if considered else "[document]"
+    what = "de ingrediënten" if any(c.kind == "ingredient" for c in considered) else "de punten"
     how = (
-        f"in overleg met de regiogemeenten en de provincie uit te werken hoe de ingrediënten "
-        f"{titles} uit het 'Recept voor de toekomst' daarbij worden toegepast;"
+        f"in overleg met de regiogemeenten en de provincie uit te werken hoe {what} "
+        f"{names} uit «{source}» daarbij worden toegepast;"
         if request_ask
-        else f"in overleg met de regiogemeenten en de provincie uit te werken hoe de "
-        f"ingrediënten {titles} uit het 'Recept voor de toekomst' worden toegepast bij {subject};"
+        else f"in overleg met de regiogemeenten en de provincie uit te werken hoe {what} "
+        f"{names} uit «{source}» worden toegepast bij {subject};"
     )
     verzoekt = [MotionClause(f"{request_ask};")] if request_ask else []
     verzoekt += [
@@ -208,6 +232,10 @@ def draft_motion(
         indieners=list(indieners) or ["[naam], [fractie]"],
         citations=cites.items,
     )
+
+
+# Passages that state no consideration: letter fields, addresses, the overview lists.
+_NOT_CONSIDERED = frozenset({"letter_meta", "address", "colophon", "participants", "closing"})
 
 
 def _strip_markers(text: str) -> str:

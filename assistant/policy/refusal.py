@@ -1,15 +1,16 @@
-"""When the recipe does not answer: features of the question and retrieval, and a policy.
+"""When the documents do not answer: features of the question and retrieval, and a policy.
 
 Raw e5 cosines sit high for any Dutch text (0.78–0.90) and barely separate in-scope from
 out-of-scope questions, so the policy leans on checks that generalise:
 
-* the question is closer to a description of something the document never covers (budget
-  figures, who holds an office, other laws, cooking recipes, weather, …) than to any passage;
+* the question is closer to a description of something the document never covers (its
+  profile's off-topic descriptions: for the recipe budget figures, who holds an office, other
+  laws, cooking recipes, weather, …) than to any passage;
 * a "how much / how many" question needs a number in the passage that matches it;
 * a very low dense score means nothing relevant was found.
 
-Advice questions ("hoe pas ik … toe bij woningbouw") are answered from the ingredients even
-when their situation is not in the text: that is what the recipe is for.
+Advice questions ("hoe pas ik … toe bij woningbouw") are answered from the text even when
+their situation is not in it: applying a document to one's own case is what it is for.
 """
 
 from __future__ import annotations
@@ -264,10 +265,10 @@ class RefusalPolicy:
         """With an adapter its lead decides, the plain lead only when far off; without one
         the plain lead with its ``margin``."""
         if f.adapted_lead is not None and f.adapted_lead > self.adapted_threshold:
-            return [f"onderwerp buiten het recept (aangepast: {f.adapted_lead:+.3f})"]
+            return [f"onderwerp buiten de documenten (aangepast: {f.adapted_lead:+.3f})"]
         needed = margin if f.adapted_lead is None else self.plain_clear
         if f.off_topic > f.dense_top + needed:
-            return [f"onderwerp buiten het recept ({f.off_topic:.3f} > {f.dense_top:.3f})"]
+            return [f"onderwerp buiten de documenten ({f.off_topic:.3f} > {f.dense_top:.3f})"]
         return []
 
     def refuse(self, f: Features) -> bool:
