@@ -246,6 +246,10 @@ class Assistant:
 
     # --- reading the corpus -------------------------------------------------------------
 
+    def document_titles(self) -> dict[str, str]:
+        """Every indexed document's id and title, in id order."""
+        return {d: self.title(d) for d in sorted(self.documents)}
+
     def title(self, doc_id: str) -> str:
         """A document's title for people: from the index manifest, else from its text."""
         meta = self.manifest.get("documents", {}).get(doc_id, {})

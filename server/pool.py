@@ -83,6 +83,8 @@ def run_job(assistant: Assistant, kind: str, kw: dict[str, Any]) -> Iterator[Any
         )
     elif kind == "corpus":
         yield assistant.corpus_chunks()
+    elif kind == "titles":
+        yield assistant.document_titles()
     else:
         raise ValueError(f"unknown job {kind!r}")
 
@@ -322,3 +324,7 @@ class PooledAssistant:
     def corpus_chunks(self) -> list[Chunk]:
         chunks: list[Chunk] = last(self.pool.iterate("corpus"))
         return chunks
+
+    def document_titles(self) -> dict[str, str]:
+        titles: dict[str, str] = last(self.pool.iterate("titles"))
+        return titles

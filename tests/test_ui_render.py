@@ -228,7 +228,7 @@ def test_a_partial_answer_says_so_and_shows_its_sources() -> None:
 
 def test_refusal_without_suggestions_points_to_the_browser() -> None:
     page = sources_html(answer("Nee.", [], [], refused=True))
-    assert "Recept bekijken" in page and "bron-kaart" not in page
+    assert "Documenten bekijken" in page and "bron-kaart" not in page
 
 
 # --- feedback --------------------------------------------------------------------------------
@@ -465,3 +465,34 @@ def test_motion_answer_in_chat_leaves_the_source_list_to_the_panel() -> None:
     chat = chat_markdown(answer(text, [cite(1, ch, q)], [], notes=["motie-concept"]))
     assert "constaterende dat" in chat and "**Bronnen**" not in chat
     assert "Motie opstellen" in chat  # points to the tab that makes a .docx
+
+
+def test_the_browser_shows_each_document_with_its_own_parts() -> None:
+    letter = [
+        Chunk(
+            "b:1",
+            "brief",
+            "section",
+            "1. Aanleiding",
+            0,
+            40,
+            "## 1. Aanleiding\n\nDe regeling.",
+            "",
+            "",
+        ),
+        Chunk("b:2", "brief", "section", "1. Aanleiding", 41, 80, "Nog een alinea.", "", ""),
+        Chunk(
+            "b:3", "brief", "section", "2. Kosten", 81, 120, "## 2. Kosten\n\nDe kosten.", "", ""
+        ),
+    ]
+    page = cards_html([*corpus(), *letter], {"brief": "Raadsbrief X", "d": "Recept Y"})
+    # a heading per document; the recipe keeps its ingredient cards, the letter gets chapters
+    assert "Raadsbrief X" in page and "Ingrediënten (3)" in page
+    assert "Hoofdstukken (2)" in page and page.count('data-chunk="b:') == 2
+
+
+def test_the_header_names_the_documents_by_their_titles() -> None:
+    from ui.app import header_html
+
+    assert "«Raadsbrief &lt;X&gt;»" in header_html(["Raadsbrief <X>", "Recept"])
+    assert "de geïndexeerde documenten" in header_html([])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from ui.chat_tab import ChatController, build_chat_tab
 from ui.feedback import FeedbackLog
 from ui.motion_tab import MotionController, build_motion_tab
 from ui.ports import AnswerService
-from ui.render import CSS, notice_html
+from ui.render import CSS, esc, notice_html
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class AssistantHolder:
         self._factory = factory
         self._assistant: AnswerService | None = None
         self._corpus: dict[str, Chunk] | None = None
+        self._titles: dict[str, str] | None = None
         self._lock = threading.Lock()
 
     def get(self) -> AnswerService:
@@ -52,10 +53,16 @@ class AssistantHolder:
         return self._assistant
 
     def corpus(self) -> Mapping[str, Chunk]:
-        """All indexed chunks by id (for source cards and the recipe browser)."""
+        """All indexed chunks by id (for source cards and the document browser)."""
         if self._corpus is None:
             self._corpus = {c.id: c for c in self.get().corpus_chunks()}
         return self._corpus
+
+    def titles(self) -> Mapping[str, str]:
+        """Document id → title, for the header, the 'Zoeken in' choice and the browser."""
+        if self._titles is None:
+            self._titles = dict(self.get().document_titles())
+        return self._titles
 
     def status(self) -> str:
         """Empty when the assistant is ready, else an HTML notice with the reason in Dutch."""
@@ -115,12 +122,24 @@ FONTS = [
 MONO = ["ui-monospace", "Consolas", "DejaVu Sans Mono", "monospace"]
 THEME = gr.themes.Default(primary_hue="orange", secondary_hue="slate", font=FONTS, font_mono=MONO)
 
-HEADER = (
-    '<header class="kop"><h1>Recept-assistent</h1>'
-    "<p>Vragen over <em>Recept voor de toekomst: sterke gemeenten, sterke regio's</em> "
-    "(Provincie Noord-Holland, 2022). Elk antwoord citeert letterlijk uit de brief, met bronnen; "
-    "staat iets er niet in, dan zegt de assistent dat.</p></header>"
-)
+
+def header_html(titles: Sequence[str] = ()) -> str:
+    """The page header, naming the indexed documents by their own titles.
+
+    >>> "«Raadsbrief»</em> en <em>«Recept»" in header_html(["Raadsbrief", "Recept"])
+    True
+    """
+    names = [f"<em>«{esc(t)}»</em>" for t in titles]
+    about = (
+        (", ".join(names[:-1]) + " en " + names[-1] if len(names) > 1 else names[0])
+        if names
+        else "de geïndexeerde documenten"
+    )
+    return (
+        '<header class="kop"><h1>Recept-assistent</h1>'
+        f"<p>Vragen over {about}. Elk antwoord citeert letterlijk uit de documenten, met "
+        "bronnen; staat iets er niet in, dan zegt de assistent dat.</p></header>"
+    )
 
 
 def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blocks:
@@ -128,17 +147,17 @@ def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blo
     holder = AssistantHolder(assistant_factory)
     feedback = FeedbackLog.in_data_dir(settings.data_path)
     chat_ctrl = ChatController(holder.get, holder.corpus, feedback)
-    browser_ctrl = BrowserController(holder.corpus)
+    browser_ctrl = BrowserController(holder.corpus, holder.titles)
     motion_ctrl = MotionController(holder.get, holder.corpus, settings.data_path / "tmp" / "moties")
 
     app = gr.Blocks(title=TITLE, analytics_enabled=False)
     with app:
-        gr.HTML(HEADER, padding=False)
+        header = gr.HTML(header_html(), padding=False, elem_id="kop")
         status = gr.HTML("", elem_id="status", padding=False, visible=False)
         with gr.Tabs(selected="chat", elem_id="tabs") as tabs:
             with gr.Tab("Vragen", id="chat", elem_id="tab-chat"):
                 chat = build_chat_tab(chat_ctrl)
-            with gr.Tab("Recept bekijken", id="recept", elem_id="tab-recept"):
+            with gr.Tab("Documenten bekijken", id="recept", elem_id="tab-recept"):
                 browser = build_browser_tab(browser_ctrl)
             with gr.Tab("Motie opstellen", id="motie", elem_id="tab-motie"):
                 build_motion_tab(motion_ctrl)
@@ -153,18 +172,20 @@ def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blo
             api_visibility="private",
         ).then(**chat.ask_kwargs())
 
-        def on_load() -> tuple[Any, str, str, Any]:
+        def on_load() -> tuple[Any, str, str, Any, Any]:
             problem = holder.status()
             if problem:
-                return gr.HTML(problem, visible=True), problem, "", gr.skip()
+                return gr.HTML(problem, visible=True), problem, "", gr.skip(), gr.skip()
             facts, cards = browser_ctrl.overview()
-            docs = chat_ctrl.document_choices()
+            titles = holder.titles()
+            docs = [(titles.get(d, d), d) for d in chat_ctrl.document_choices()]
             scope = gr.CheckboxGroup(choices=docs, value=[], visible=len(docs) > 1)
-            return gr.HTML("", visible=False), facts, cards, scope
+            head = header_html([t for t, _ in docs])
+            return gr.HTML("", visible=False), facts, cards, scope, head
 
         app.load(
             on_load,
-            outputs=[status, browser.facts, browser.cards, chat.scope],
+            outputs=[status, browser.facts, browser.cards, chat.scope, header],
             api_visibility="private",
         )
     return app

@@ -1,4 +1,5 @@
-"""The recipe browser: the letter's key facts, the 14 ingredients and the 3 quotes as cards.
+"""The document browser: for each indexed document its letter facts and its parts as cards
+(the recipe's ingredients, another document's chapters) and its quotes.
 
 Clicking a card shows its full text; "Vraag hierover" asks the chat about it (wired in
 ``ui.app``, because it switches tabs).
@@ -63,11 +64,11 @@ def letter_facts(chunks: Iterable[Chunk]) -> list[tuple[str, str]]:
     return [(label, meta_value(by_group[g])) for label, g in FACTS if g in by_group]
 
 
-def facts_html(facts: Sequence[tuple[str, str]]) -> str:
+def facts_html(facts: Sequence[tuple[str, str]], title: str = "De brief") -> str:
     if not facts:
-        return notice_html("De brief heeft geen herkenbare briefgegevens.", "info")
+        return notice_html(f"{title}: geen herkenbare briefgegevens.", "info")
     rows = "".join(f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in facts)
-    return f'<section class="brief-feiten"><h3>De brief</h3><dl>{rows}</dl></section>'
+    return f'<section class="brief-feiten"><h3>{esc(title)}</h3><dl>{rows}</dl></section>'
 
 
 def snippet(text: str, limit: int = 120) -> str:
@@ -102,25 +103,48 @@ def quotes(chunks: Iterable[Chunk]) -> list[Chunk]:
     return sorted((c for c in chunks if c.kind == "quote"), key=lambda c: c.ordinal)
 
 
-def _card(c: Chunk, body: str, foot: str = "") -> str:
+def _card(c: Chunk, body: str, foot: str = "", n: int | None = None) -> str:
     return (
         f'<button type="button" class="kaart {esc(c.kind)}" data-chunk="{esc(c.id)}" '
         f'title="Toon de volledige tekst">'
-        f'<span class="kaart-kop"><span class="kaart-nr">{c.ordinal}</span> '
+        f'<span class="kaart-kop"><span class="kaart-nr">{c.ordinal if n is None else n}</span> '
         f'<span class="kaart-titel">{esc(c.title)}</span></span>'
         f'<span class="kaart-tekst">{body}</span>{foot}</button>'
     )
 
 
-def cards_html(chunks: Iterable[Chunk]) -> str:
-    """All ingredient cards (by group, in order) and the quote cards."""
+def chapters(chunks: Iterable[Chunk]) -> list[Chunk]:
+    """A generic document's titled sections, the first passage of each, in reading order."""
+    seen: dict[str, Chunk] = {}
+    for c in sorted((c for c in chunks if c.kind == "section" and c.title), key=lambda c: c.start):
+        seen.setdefault(c.title, c)
+    return list(seen.values())
+
+
+def cards_html(chunks: Iterable[Chunk], titles: Mapping[str, str] | None = None) -> str:
+    """Per document: its ingredient cards (by group, in order) or its chapter cards, and its
+    quote cards. With several documents each gets its title as a heading."""
     all_chunks = list(chunks)
+    docs = sorted({c.doc_id for c in all_chunks})
+    if len(docs) > 1:
+        return "".join(
+            f'<h2 class="doc-titel">{esc((titles or {}).get(d, d))}</h2>'
+            + cards_html([c for c in all_chunks if c.doc_id == d])
+            for d in docs
+        )
     ingr = ingredients(all_chunks)
-    out = [f'<section class="kaarten"><h3>Ingrediënten ({len(ingr)})</h3>']
-    for group, members in groupby(ingr, key=lambda c: c.group):
-        label = group[:1].upper() + group[1:] if group else "Overig"
-        out.append(f'<h4 class="groep">{esc(label)}</h4><div class="kaart-raster">')
-        out += [_card(c, esc(snippet(c.text))) for c in members]
+    if ingr:
+        out = [f'<section class="kaarten"><h3>Ingrediënten ({len(ingr)})</h3>']
+        for group, members in groupby(ingr, key=lambda c: c.group):
+            label = group[:1].upper() + group[1:] if group else "Overig"
+            out.append(f'<h4 class="groep">{esc(label)}</h4><div class="kaart-raster">')
+            out += [_card(c, esc(snippet(c.text))) for c in members]
+            out.append("</div>")
+    else:
+        parts = chapters(all_chunks)
+        out = [f'<section class="kaarten"><h3>Hoofdstukken ({len(parts)})</h3>']
+        out.append('<div class="kaart-raster">')
+        out += [_card(c, esc(snippet(c.text)), n=i) for i, c in enumerate(parts, start=1)]
         out.append("</div>")
     qs = quotes(all_chunks)
     if qs:
@@ -163,24 +187,35 @@ def ask_about(chunk: Chunk) -> str:
     if chunk.kind == "ingredient":
         return f"Wat houdt het ingrediënt '{chunk.title}' in en hoe pas ik het toe?"
     if chunk.kind == "quote" and chunk.speaker:
-        return f"Wat bedoelt {chunk.speaker} met het citaat in het recept?"
-    return f"Wat staat er in het recept over '{chunk.title}'?"
+        return f"Wat bedoelt {chunk.speaker} met het citaat?"
+    return f"Wat staat er in het document over '{chunk.title}'?"
 
 
 EMPTY_DETAIL = '<p class="detail-leeg">Klik op een kaart om de volledige tekst te lezen.</p>'
 
 
 class BrowserController:
-    def __init__(self, get_corpus: GetCorpus) -> None:
+    def __init__(
+        self, get_corpus: GetCorpus, get_titles: Callable[[], Mapping[str, str]] | None = None
+    ) -> None:
         self.get_corpus = get_corpus
+        self.get_titles = get_titles or dict
 
     def overview(self) -> tuple[str, str]:
         """(facts HTML, cards HTML), or a notice in both when the index is not there."""
         try:
             chunks = list(self.get_corpus().values())
+            titles = self.get_titles()
         except ReceptError as exc:
             return notice_html(exc.message), ""
-        return facts_html(letter_facts(chunks)), cards_html(chunks)
+        docs = sorted({c.doc_id for c in chunks})
+        if len(docs) <= 1:
+            return facts_html(letter_facts(chunks)), cards_html(chunks)
+        facts = "".join(
+            facts_html(letter_facts(c for c in chunks if c.doc_id == d), titles.get(d, d))
+            for d in docs
+        )
+        return facts, cards_html(chunks, titles)
 
     def select(self, evt: gr.EventData) -> tuple[str, str, Any]:
         """A card was clicked: (detail HTML, chosen chunk id, ask button update)."""
@@ -212,7 +247,9 @@ def build_browser_tab(controller: BrowserController) -> BrowserTab:
     selected = gr.State("")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=360):
-            facts = gr.HTML('<p class="laden">Recept wordt geladen…</p>', elem_id="brief-feiten")
+            facts = gr.HTML(
+                '<p class="laden">Documenten worden geladen…</p>', elem_id="brief-feiten"
+            )
             cards = gr.HTML("", elem_id="recept-kaarten", js_on_load=CARD_JS)
         with gr.Column(scale=2, min_width=300, elem_id="detail-kolom"):
             detail = gr.HTML(EMPTY_DETAIL, elem_id="recept-detail")

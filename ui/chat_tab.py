@@ -31,7 +31,7 @@ EXAMPLES = (
     "Wat betekent ANNA?",
     "Stel een motie op over regionale samenwerking",
 )
-THINKING = "*Even zoeken in het recept…*"
+THINKING = "*Even zoeken in de documenten…*"
 THANKS_TEXT = "Bedankt voor uw feedback! Zo wordt de assistent beter."
 UNEXPECTED = "Er ging iets mis bij het beantwoorden. Probeer het nog eens of stel de vraag anders."
 

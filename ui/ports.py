@@ -41,5 +41,7 @@ class AnswerService(Protocol):
 
     def corpus_chunks(self) -> list[Chunk]: ...
 
+    def document_titles(self) -> dict[str, str]: ...
+
 
 GetAssistant = Callable[[], AnswerService]

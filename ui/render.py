@@ -247,7 +247,7 @@ def refusal_html(answer: Answer) -> str:
         f'<ul class="weigering-suggesties">{items}</ul>'
         if items
         else '<p class="weigering-tip">Bekijk de documenten in het tabblad '
-        "<em>Recept bekijken</em>.</p>"
+        "<em>Documenten bekijken</em>.</p>"
     )
     return (
         '<div class="weigering" role="note">'
