@@ -127,13 +127,24 @@ def kind_given(
     ("provincie") is not the date of something else the question names. Words the documents
     never use (a misspelling, the user's own verb) are no evidence either way.
     """
-    known = subject_words(question) & set(vocabulary)
+    known = subject_words(_asking(question, kind)) & set(vocabulary)
     need = (len(known) + 1) // 2
     for p in passages[:TOP]:
         for sentence in _sentences(p):
             if gives_kind(kind, sentence) and len(known & set(tokenize(sentence))) >= need:
                 return True
     return False
+
+
+def _asking(question: str, kind: str) -> str:
+    """The sentence that asks for the value, not the situation sketched around it.
+
+    >>> _asking("We zijn een kleine gemeente met veel zorgen. Wanneer start de pilot?", "date")
+    'Wanneer start de pilot?'
+    """
+    pattern = dict(_ASKS)[kind]
+    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
+    return next((s for s in sentences if pattern.search(fold(s))), question)
 
 
 def _sentences(p: Passage) -> Iterable[str]:

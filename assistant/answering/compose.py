@@ -147,21 +147,25 @@ def find_amount(
         return None
     noun = fold(m.group(1))
     wanted = set(tokenize(noun)) | {t for e in expansions([noun]) for t in tokenize(e)}
-    if noun not in _function_words() and wanted:
+    counted = noun not in _function_words() and bool(wanted)
+    if counted:
         for p in passages[:depth]:
             for sent in body_sentences(p.chunk) or [p.chunk.text]:
                 if _counts(sent, wanted):
                     return p.chunk, sent.lstrip("# ")  # a heading's marks are no part of it
-    # No counted noun follows ("hoeveel heeft X betaald", "how much did X pay"), or the word
-    # after "hoeveel" stands next to no number (a verb: "hoeveel betaalde X"): any number
-    # (not a year) in a sentence about at least half of the question's subject words.
-    # Each subject word (not "hoeveel"/"how much" itself) with its Dutch equivalents.
+    # No counted noun follows ("hoeveel heeft X betaald", "how much did X pay"): any number
+    # (not a year) in a sentence about the subject. The word after "hoeveel" standing next to
+    # no number (a verb: "hoeveel betaalde X"): a number in a sentence about at least half of
+    # the subject words. The subject is the asking sentence's, not the situation around it;
+    # each word (not "hoeveel"/"how much" itself) with its Dutch equivalents.
+    start = max(question.rfind(e, 0, m.start()) for e in (". ", "? ", "! ")) + 1
+    asking = question[start : m.start()] + re.split(r"(?<=[.?!])\s", question[m.start(1) :])[0]
     subject = [
         stems | set(tokenize(" ".join(expansions([w]))))
-        for w in re.findall(r"[^\W_]+", fold(question[: m.start()] + question[m.start(1) :]))
+        for w in re.findall(r"[^\W_]+", fold(asking))
         if (stems := set(tokenize(w)))
     ]
-    need = (len(subject) + 1) // 2
+    need = (len(subject) + 1) // 2 if counted else min(1, len(subject))
     for p in passages[:depth]:
         # A table row is about its caption and column headers; a field about its label.
         context = p.chunk.embed_text if p.chunk.kind in ("table", "letter_meta") else ""
