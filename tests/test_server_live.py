@@ -175,6 +175,14 @@ def test_ui_on_the_same_port(server: str) -> None:
     assert citations and "[1]" in text and sources
 
 
+def test_the_ui_is_warmed_up_logged_in_before_ready(server: str) -> None:
+    from server.run import warm_up
+
+    # Logged in with the first RECEPT_AUTH user: without it /config and /info are 401.
+    assert warm_up(server, ":".join(AUTH)) == {"/": 200, "/config": 200, "/gradio_api/info": 200}
+    assert warm_up(f"http://127.0.0.1:{free_port()}", "") == {}  # nothing there: no error
+
+
 def test_a_killed_worker_fails_nothing_and_is_replaced(live: tuple[str, int]) -> None:
     url, pid = live
     before = workers_of(pid)

@@ -125,6 +125,26 @@ def test_feedback_endpoint_appends_a_jsonl_line(served: tuple[str, Path]) -> Non
     assert rec["citations"] == citations and rec["history"] == [] and rec["time"]
 
 
+def test_gradio_events_need_no_pyplot() -> None:
+    """Gradio switches matplotlib's backend around every event; with none chosen the first
+    event imported pyplot and probed GUI toolkits, holding the GIL long enough to stall a
+    busy server for seconds."""
+    code = (
+        "import sys\n"
+        "from gradio.utils import MatplotlibBackendMananger\n"
+        "from ui.app import prepare_gradio\n"
+        "prepare_gradio()\n"
+        "with MatplotlibBackendMananger():\n"
+        "    pass\n"
+        "print('matplotlib' in sys.modules, 'matplotlib.pyplot' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=PROJECT, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["True", "False"], out.stderr[-2000:]
+
+
 def test_missing_index_is_a_dutch_message_not_a_traceback(tmp_path: Path) -> None:
     from gradio_client.exceptions import AppError
 

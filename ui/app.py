@@ -9,6 +9,8 @@ The assistant is created on first use, so a missing index shows a Dutch message 
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import os
 import threading
@@ -194,6 +196,20 @@ def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blo
 AUTH_MESSAGE = "Log in om de Recept-assistent te gebruiken."
 
 
+def prepare_gradio() -> None:
+    """Process settings for Gradio, before the first request.
+
+    Gradio wraps every event in a switch to matplotlib's "agg" backend and back. With no
+    backend chosen, the first event resolves one by importing pyplot and probing GUI
+    toolkits: 0.4 s of CPU holding the GIL, which on a busy machine stalled every other
+    request for seconds (clients timed out at the door). Choose agg and import it now.
+    """
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ.setdefault("MPLBACKEND", "agg")
+    with contextlib.suppress(ImportError):
+        importlib.import_module("matplotlib")
+
+
 def _queue(app: gr.Blocks, settings: Settings) -> None:
     # A bounded queue: past it Gradio answers "queue full" at once instead of a timeout.
     app.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size)
@@ -207,7 +223,7 @@ def launch(
     quiet: bool = True,
 ) -> str:
     """Start Gradio's own server (offline, no share link) and return its local URL."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    prepare_gradio()
     _queue(app, settings)
     kwargs: dict[str, Any] = {
         "server_name": settings.host,
@@ -232,7 +248,7 @@ def launch(
 
 def mount(parent: FastAPI, app: gr.Blocks, settings: Settings) -> FastAPI:
     """Mount the UI at / on ``parent`` (routes added to ``parent`` before stay in front)."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    prepare_gradio()
     _queue(app, settings)
     mounted: FastAPI = gr.mount_gradio_app(
         parent,
