@@ -23,15 +23,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.llm.motion import MotionClauses, read_motion, render_motion
 from assistant.llm.parse import NO_SOURCES, LLMDraft, parse_answer, standalone_query
 from assistant.llm.prompts import (
     CONTEXT_CHARS,
     FORM_JSON,
+    FORM_MOTION,
     FORM_TEXT,
     MAX_PASSAGES,
     PromptMessage,
     estimate_tokens,
     fit_passages,
+    language_name,
     reference_messages,
     rewrite_messages,
 )
@@ -39,6 +42,7 @@ from assistant.llm.reply import read_reply, render_reply
 from assistant.llm.sentences import (
     Sentence,
     corpus_order,
+    id_ranges,
     number_sentences,
     quotes_to_ids,
     render_sentences,
@@ -278,9 +282,13 @@ class LLMEngine:
         passages: Sequence[Passage],
         history: Sequence[Message] = (),
         language: str = "nl",
+        *,
+        op: str = "",
     ) -> LLMDraft:
-        """The answer; LLMError on any failure or when it cites no sentence."""
-        drafts = list(self.stream(question, passages, history, language))
+        """The answer; LLMError on any failure or when it cites no sentence. ``op`` (a
+        conversation transform: "language", "shorter") makes it a rewrite of the previous
+        answer in ``history``."""
+        drafts = list(self.stream(question, passages, history, language, op=op))
         if not drafts:  # pragma: no cover - stream raises instead
             raise LLMError(NO_SOURCES)
         return drafts[-1]
@@ -291,6 +299,8 @@ class LLMEngine:
         passages: Sequence[Passage],
         history: Sequence[Message] = (),
         language: str = "nl",
+        *,
+        op: str = "",
     ) -> Iterator[LLMDraft]:
         """Growing snapshots; the last one is the final answer.
 
@@ -298,7 +308,7 @@ class LLMEngine:
         only snapshots with at least one citation are yielded. An LLMError can still come
         after some snapshots (timeout, broken connection); the caller should then fall back.
         """
-        req = self.prepare(question, passages, history, language)
+        req = self.prepare(question, passages, history, language, op=op)
         raw = ""
         last: LLMDraft | None = None
         for token in self._reply_tokens(req):
@@ -323,13 +333,18 @@ class LLMEngine:
         passages: Sequence[Passage],
         history: Sequence[Message] = (),
         language: str = "nl",
+        *,
+        op: str = "",
     ) -> Request:
         """The request for a question: shape, citable sentences, messages and schema."""
         if not passages and not self.whole_text:
             raise LLMError(NO_SOURCES)
         from assistant.query.language import question_intent
 
-        shape = detect_shape(question, question_intent(question), history)
+        if op and previous_answer(history):
+            shape = "rewrite"  # a transform the conversation recognised, whatever its words
+        else:
+            shape = detect_shape(question, question_intent(question), history)
         shown = fit_passages(passages, self.max_passages, self.context_chars) if passages else []
         if self.whole_text:
             sentences = self.table
@@ -346,11 +361,58 @@ class LLMEngine:
         form = FORM_JSON.format(example=example_for(shape)) if self.structured else FORM_TEXT
         messages = reference_messages(
             question, self.whole_text or render_sentences(sentences), history, language,
-            whole=bool(self.whole_text), task=task_text(shape), form=form, previous=previous,
+            whole=bool(self.whole_text), task=task_text(shape, op, language_name(language)),
+            form=form, previous=previous,
         )  # fmt: skip
         schema = schema_for(shape, list(table)) if self.structured else {}
         notes.append(f"antwoordvorm: {shape}")
         return Request(messages, table, shape, schema, notes, shown)
+
+    def motion(
+        self, request: str, passages: Sequence[Passage], language: str = "nl"
+    ) -> MotionClauses:
+        """Motion clauses in the model's words, each citing sentences of ``passages`` (their
+        quotes inserted by code); LLMError on any failure or when a section has no cited
+        clause."""
+        req = self.prepare_motion(request, passages, language)
+        raw = "".join(self._reply_tokens(req))
+        if not raw.strip():
+            raise LLMError("LLM gaf een leeg antwoord")
+        reply = read_motion(raw)
+        clauses = render_motion(reply, req.table)
+        if reply.structured and not reply.complete:
+            clauses.dropped.append("JSON-antwoord onvolledig; de afgeronde clausules zijn gebruikt")
+        clauses.notes = [*req.notes, f"gelezen als {'JSON' if reply.structured else 'tekst'}"]
+        return clauses
+
+    def prepare_motion(
+        self, request: str, passages: Sequence[Passage], language: str = "nl"
+    ) -> Request:
+        """The request for a motion: only the passages' sentences may be cited (the schema's
+        enum), so every clause rests on a passage the motion carries. With the whole document
+        in context the system prefix stays the same (cached) and the task names the ids."""
+        chunks = [p.chunk for p in passages if p.chunk.kind not in NOT_CITABLE]
+        sentences = sentences_of(chunks, self.table)
+        if not sentences:
+            raise LLMError(NO_SOURCES)
+        ids = [s.sid for s in sentences]
+        task = task_text("motion")
+        if self.whole_text:
+            known = {s.sid for s in self.table}
+            extra = [s for s in sentences if s.sid not in known]
+            task += f" Cite only these sentences: {id_ranges(ids)}."
+            if extra:  # chunks indexed after the table was made: shown here
+                task += "\n\nMore sentences:\n" + render_sentences(extra)
+            shown = self.whole_text
+        else:
+            shown = render_sentences(sentences)
+        form = FORM_JSON.format(example=example_for("motion")) if self.structured else FORM_MOTION
+        messages = reference_messages(
+            request, shown, [], language, whole=bool(self.whole_text), task=task, form=form
+        )
+        schema = schema_for("motion", ids) if self.structured else {}
+        notes = [f"LLM-motie: {len(passages)} passages ({len(ids)} citeerbare zinnen)"]
+        return Request(messages, {s.sid: s for s in sentences}, "motion", schema, notes, [])
 
     def rewrite_query(self, question: str, history: Sequence[Message]) -> str:
         """A standalone search query for a follow-up question; the question itself on failure."""

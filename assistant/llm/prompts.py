@@ -66,6 +66,11 @@ FORM_TEXT = """\
 Reply in plain text: short sentences in your own words, each followed by the ids of the \
 sentences it relies on in brackets, like: The recipe asks for courage [S7]."""
 
+FORM_MOTION = """\
+Reply in plain text: a line 'Constaterende dat:', 'Overwegende dat:' and 'Verzoekt het \
+college:', each followed by one or two short clauses in your own words, each clause followed by \
+the ids of the sentences it relies on in brackets, like: de regio samenwerkt [S7]."""
+
 REWRITE_SYSTEM = """\
 Rewrite the user's follow-up question as one standalone search query about the policy letter, \
 using the conversation for context. Keep the user's language. Reply with the query only."""

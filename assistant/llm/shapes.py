@@ -4,7 +4,9 @@
 * ``apply`` — for a user's own situation: what the recipe says (cited) → what it could mean
   here → what the recipe does not say;
 * ``two_part`` — a question with several parts: one answer per part;
-* ``rewrite`` — translate, shorten or explain the previous answer, citing the same sentences.
+* ``rewrite`` — translate, shorten or explain the previous answer, citing the same sentences;
+* ``motion`` — a draft motion: clauses under constaterende / overwegende / verzoekt, each in
+  the model's own words and citing sentence ids.
 
 The schema lists the shown sentence ids as an enum, so a server that enforces it (llama.cpp
 grammar, Ollama ``format``, OpenAI ``response_format``) can only cite sentences that exist.
@@ -18,7 +20,9 @@ from typing import Any
 
 from recept.schema import Message
 
-SHAPES = ("answer", "apply", "two_part", "rewrite")
+SHAPES = ("answer", "apply", "two_part", "rewrite", "motion")
+MOTION_SECTIONS = ("constaterende", "overwegende", "verzoekt")
+MOTION_CLAUSES = 2  # per section: a small model's reply stays within its token budget
 MAX_PARTS = 4
 TEXT_CHARS = 200  # one or two sentences of the model's own words
 
@@ -65,12 +69,17 @@ def detect_shape(question: str, intent: str, history: Sequence[Message]) -> str:
     return "answer"
 
 
-def _part_schema(ids: Sequence[str], min_cites: int) -> dict[str, Any]:
+def _part_schema(ids: Sequence[str], min_cites: int, max_cites: int = 3) -> dict[str, Any]:
     id_schema: dict[str, Any] = {"type": "string", "enum": list(ids)} if ids else {"type": "string"}
     return {
         "type": "object",
         "properties": {
-            "cite": {"type": "array", "items": id_schema, "minItems": min_cites, "maxItems": 3},
+            "cite": {
+                "type": "array",
+                "items": id_schema,
+                "minItems": min_cites,
+                "maxItems": max_cites,
+            },
             "text": {"type": "string", "maxLength": TEXT_CHARS},
         },
         "required": ["cite", "text"],
@@ -95,6 +104,9 @@ def schema_for(shape: str, ids: Sequence[str]) -> dict[str, Any]:
     (['says', 'here', 'not_said'], ['S1', 'S2'])
     >>> schema_for("two_part", ["S1"])["properties"]["answers"]["minItems"]
     2
+    >>> m = schema_for("motion", ["S4"])
+    >>> m["required"], m["properties"]["verzoekt"]["items"]["properties"]["cite"]["minItems"]
+    (['constaterende', 'overwegende', 'verzoekt'], 1)
     """
     if shape == "apply":
         props: dict[str, Any] = {
@@ -113,6 +125,17 @@ def schema_for(shape: str, ids: Sequence[str]) -> dict[str, Any]:
             "additionalProperties": False,
         }
         props = {"answers": {"type": "array", "items": answer, "minItems": 2, "maxItems": 3}}
+    elif shape == "motion":
+        # Every clause cites at least one sentence: a motion clause must be traceable.
+        props = {
+            name: {
+                "type": "array",
+                "items": _part_schema(ids, 1, max_cites=2),
+                "minItems": 1,
+                "maxItems": MOTION_CLAUSES,
+            }
+            for name in MOTION_SECTIONS
+        }
     else:
         props = {"answer": _parts(ids)}
     return {
@@ -137,6 +160,10 @@ EXAMPLES = {
     ),
 }
 EXAMPLES["rewrite"] = EXAMPLES["answer"]
+EXAMPLES["motion"] = (
+    '{"constaterende": [{"cite": ["S…"], "text": "…"}], '
+    '"overwegende": [{"cite": ["S…"], "text": "…"}], "verzoekt": [{"cite": ["S…"], "text": "…"}]}'
+)
 
 TASKS = {
     "answer": "Answer the question.",
@@ -154,15 +181,39 @@ TASKS = {
         "The user asks you to change your previous answer (shown below): translate, shorten "
         "or explain it as asked. Cite the same sentences by id."
     ),
+    "motion": (
+        "Draft a motion for a Dutch municipal council on the user's subject. Under "
+        "'constaterende' state facts from the sentences (what the documents say), under "
+        "'overwegende' considerations that follow from them, under 'verzoekt' what the council "
+        "asks the executive (college) to do. Each clause is one short phrase in your own words "
+        "that continues 'constaterende dat', 'overwegende dat' or 'verzoekt het college', and "
+        "cites the sentences it rests on."
+    ),
+}
+# A rewrite names what to do with the previous answer (a transform of the conversation).
+REWRITE_TASKS = {
+    "language": (
+        "Translate your previous answer (shown below) into {language}: write its own words "
+        "in {language}. Cite the same sentences by id; the application keeps them in the "
+        "language of the source."
+    ),
+    "shorter": (
+        "Make your previous answer (shown below) shorter: one part, one sentence of your own "
+        "words, citing the one or two sentences that matter most."
+    ),
 }
 
 
-def task_text(shape: str) -> str:
-    """The instruction for a shape.
+def task_text(shape: str, op: str = "", language: str = "Dutch") -> str:
+    """The instruction for a shape (for a rewrite: for the operation ``op``, if known).
 
     >>> task_text("answer")
     'Answer the question.'
+    >>> task_text("rewrite", "language", "English").startswith("Translate your previous answer")
+    True
     """
+    if shape == "rewrite" and op in REWRITE_TASKS:
+        return REWRITE_TASKS[op].format(language=language)
     return TASKS.get(shape, TASKS["answer"])
 
 
