@@ -193,12 +193,12 @@ TASKS = {
 # A rewrite names what to do with the previous answer (a transform of the conversation).
 REWRITE_TASKS = {
     "language": (
-        "Translate your previous answer (shown below) into {language}: write its own words "
+        "Translate your previous answer (shown above) into {language}: write its own words "
         "in {language}. Cite the same sentences by id; the application keeps them in the "
         "language of the source."
     ),
     "shorter": (
-        "Make your previous answer (shown below) shorter: one part, one sentence of your own "
+        "Make your previous answer (shown above) shorter: one part, one sentence of your own "
         "words, citing the one or two sentences that matter most."
     ),
 }
