@@ -242,6 +242,11 @@ class Assistant:
             settings, retriever, documents, llm=llm, manifest=active.manifest, profile_of=profile_of
         )
 
+    def wait_for_llm(self, timeout: float) -> bool:
+        """Wait until the LLM engine's start-up warm-up has ended (at most ``timeout`` s), so
+        a measurement starts with the document prefix evaluated. True at once without an LLM."""
+        return self.llm is None or self.llm.wait_warm(timeout)
+
     # --- reading the corpus -------------------------------------------------------------
 
     def title(self, doc_id: str) -> str:

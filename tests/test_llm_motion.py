@@ -4,9 +4,12 @@ chat models (the logic around the model); the real server is in test_llm_server.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
+from langchain_core.messages import AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
 from llm_fixtures import SOURCE, corpus_passage
 from test_llm_fake import ScriptedChatModel
 
@@ -170,3 +173,37 @@ def test_repeated_and_surplus_clauses_are_dropped_and_numbers_stay_dense() -> No
     assert motion.verzoekt[0].text == "de raad te betrekken;" and not motion.verzoekt[0].citations
     assert motion.engine == "llm:fake" and motion.citations == clauses.citations
     assert any("S999" in n for n in motion.notes)
+
+
+class Stalling(ScriptedChatModel):
+    """Streams its reply up to ``stall_at``, then stalls (a server that stops mid-reply)."""
+
+    stall_at: str = ""
+
+    def _stream(self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any) -> Any:
+        text = self._next(messages)
+        head = text[: text.index(self.stall_at)]
+        for token in head.split(" "):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=token + " "))
+        time.sleep(10)
+
+
+def test_a_reply_the_deadline_cuts_keeps_its_finished_clauses() -> None:
+    """A JSON reply whose last clause the deadline cuts off: the finished clauses make the
+    motion (each section has one), with a note; the answer path does the same."""
+    two = {**GOOD, "verzoekt": [*GOOD["verzoekt"], clause([sid("Durf")], "te gunnen")]}
+    model = Stalling(replies=[json.dumps(two)], stall_at="te gunnen")
+    eng = LLMEngine(model, name="fake", timeout=2.0, corpus=CORPUS)
+    clauses = eng.motion("motie over samenwerking", PASSAGES)
+    assert [len(v) for v in clauses.sections.values()] == [1, 1, 1]
+    assert any(d.startswith("antwoord afgebroken") for d in clauses.dropped)
+    assert_traceable(clauses.sections, {"c1", "c2", "c3"})
+    parts = [clause([sid("Bouw aan")], "relaties"), clause([sid("Durf")], "gunnen")]
+    model = Stalling(replies=[json.dumps({"answer": parts})], stall_at="gunnen")
+    eng = LLMEngine(model, name="fake", timeout=2.0, corpus=CORPUS)
+    draft = eng.answer("Wat zegt het recept?", PASSAGES)
+    assert [c.quote[:8] for c in draft.citations] == ["Bouw aan"]
+    assert any(d.startswith("antwoord afgebroken") for d in draft.dropped)
+    model = Stalling(replies=[json.dumps(GOOD)], stall_at="het recept")  # nothing finished
+    with pytest.raises(LLMError, match="niet binnen"):
+        LLMEngine(model, name="fake", timeout=2.0, corpus=CORPUS).motion("motie", PASSAGES)
