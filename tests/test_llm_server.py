@@ -226,6 +226,29 @@ def test_motion_by_the_real_model_cites_its_passages_verbatim(server: Server) ->
     assert numbers == {c.n for c in clauses.citations}
 
 
+def test_translation_by_the_real_model_keeps_the_dutch_quotes_verbatim(server: Server) -> None:
+    """'In het Engels' of a previous answer: a rewrite whose quotes are the source's Dutch
+    sentences, inserted by code, and marked as Dutch."""
+    settings = settings_for(server.base_url, ANSWER_SECONDS)
+    engine = LLMEngine(
+        make_chat_model(settings),
+        name="smollm2",
+        timeout=ANSWER_SECONDS,
+        corpus=CORPUS,
+        context_tokens=2000,
+    )
+    gunnen = next(s for s in engine.table if s.text.startswith("Durf ergens belangeloos"))
+    history = [
+        {"role": "user", "content": "Wat zegt het recept over gunnen?"},
+        {"role": "assistant", "content": f'Het recept zegt: "{gunnen.text}" [1]'},
+    ]
+    draft = engine.answer("In het Engels", [], history, "en", op="language")
+    assert draft.citations and "antwoordvorm: rewrite" in draft.notes
+    for c in draft.citations:
+        assert SOURCE[c.start : c.end] == c.quote
+    assert "_The quotes are verbatim in Dutch, the language of the source._" in draft.text
+
+
 def test_real_model_answer_is_grounded_or_falls_back(server: Server) -> None:
     engine = LLMEngine.from_settings(settings_for(server.base_url, 20))
     start = time.monotonic()
