@@ -24,6 +24,9 @@ SHAPES = ("answer", "apply", "two_part", "rewrite", "motion")
 MOTION_SECTIONS = ("constaterende", "overwegende", "verzoekt")
 MOTION_CLAUSES = 2  # per section: a small model's reply stays within its token budget
 MAX_PARTS = 4
+# Per section of an apply answer: three sections of four parts ran past a 30-s deadline at the
+# 13-30 tokens/s of the test model on a busy 2-core machine (the reply was cut); two fit.
+APPLY_PARTS = 2
 TEXT_CHARS = 200  # one or two sentences of the model's own words
 
 _REWRITE = re.compile(
@@ -87,12 +90,14 @@ def _part_schema(ids: Sequence[str], min_cites: int, max_cites: int = 3) -> dict
     }
 
 
-def _parts(ids: Sequence[str], min_cites: int = 1, min_items: int = 1) -> dict[str, Any]:
+def _parts(
+    ids: Sequence[str], min_cites: int = 1, min_items: int = 1, max_items: int = MAX_PARTS
+) -> dict[str, Any]:
     return {
         "type": "array",
         "items": _part_schema(ids, min_cites),
         "minItems": min_items,
-        "maxItems": MAX_PARTS,
+        "maxItems": max_items,
     }
 
 
@@ -110,8 +115,8 @@ def schema_for(shape: str, ids: Sequence[str]) -> dict[str, Any]:
     """
     if shape == "apply":
         props: dict[str, Any] = {
-            "says": _parts(ids),
-            "here": _parts(ids, min_cites=0),
+            "says": _parts(ids, max_items=APPLY_PARTS),
+            "here": _parts(ids, min_cites=0, max_items=APPLY_PARTS),
             "not_said": {"type": "string", "maxLength": TEXT_CHARS},
         }
     elif shape == "two_part":
