@@ -244,6 +244,11 @@ class Assistant:
             settings, retriever, documents, llm=llm, manifest=active.manifest, profile_of=profile_of
         )
 
+    def wait_for_llm(self, timeout: float) -> bool:
+        """Wait until the LLM engine's start-up warm-up has ended (at most ``timeout`` s), so
+        a measurement starts with the document prefix evaluated. True at once without an LLM."""
+        return self.llm is None or self.llm.wait_warm(timeout)
+
     # --- reading the corpus -------------------------------------------------------------
 
     def document_titles(self) -> dict[str, str]:
@@ -395,8 +400,14 @@ class Assistant:
                 turn = classify_turn(q, history)
         if turn.kind == "transform":
             rederive = partial(self._rederive, documents=documents)
-            yield rework(asked, turn, history, rederive, self.retriever.chunks,
-                         language=language, instructed=instructed)  # fmt: skip
+            with_llm = self.llm is not None and use_llm
+            yield rework(
+                asked, turn, history, rederive, self.retriever.chunks,
+                language=language, instructed=instructed,
+                rewrite=self._llm_rewrite if with_llm else None,
+                draft=partial(self._rederive, history=(), language="", documents=documents,
+                              use_llm=with_llm),
+            )  # fmt: skip
             return
         if not instructed:
             q = turn.question
@@ -444,20 +455,12 @@ class Assistant:
             yield answer(draft.text, draft.citations, "extractive", notes=["overzicht"])
             return
         if intent == "motion":
-            from assistant.answering.motion import draft_motion, motion_to_markdown
+            from assistant.answering.motion import motion_to_markdown
 
-            doc_names = {d: self.title(d) for d in self.documents}
-            motion = draft_motion(q, passages, self.retriever.chunks, doc_titles=doc_names)
-            # The letter's facts are looked up by section type, not by search: they join the
-            # retrieved passages so every citation points into a passage the answer carries.
-            have = {p.chunk.id for p in passages}
-            for c in motion.citations:
-                if c.chunk_id not in have:
-                    have.add(c.chunk_id)
-                    chunk = self.retriever.by_id[c.chunk_id]
-                    passages.append(Passage(chunk, 0.0, rank=len(passages) + 1))
+            motion = self._motion(q, passages, use_llm=use_llm, language=lang)
             text = motion_to_markdown(motion, markers=True)
-            yield answer(text, motion.citations, "motion", notes=["motie-concept"])
+            engine = "motion" if motion.engine == "extractive" else motion.engine
+            yield answer(text, motion.citations, engine, notes=["motie-concept", *motion.notes])
             return
         feats = refusal_features(
             q,
@@ -534,13 +537,32 @@ class Assistant:
         history: Sequence[Message],
         language: str,
         documents: Collection[str] | None = None,
+        use_llm: bool = False,
     ) -> Answer:
-        """An earlier turn's answer again, extractive (for a transform request)."""
+        """An earlier turn's answer again, extractive unless ``use_llm`` (for a transform
+        request)."""
         final: Answer | None = None
-        for final in self._turn(question, history, documents, language, use_llm=False):  # noqa: B007
+        for final in self._turn(question, history, documents, language, use_llm=use_llm):  # noqa: B007
             pass
         assert final is not None
         return final
+
+    def _llm_rewrite(
+        self, asked: str, op: str, history: Sequence[Message], language: str, source: Answer
+    ) -> Answer:
+        """The previous answer rewritten by the LLM (transform ``op``: "language", "shorter"):
+        the model's own words around the same sentences, cited by id and inserted verbatim.
+        ``source`` is that answer re-derived: its passages go with the rewrite. Raises
+        LLMError (the caller falls back to the extractive rework)."""
+        assert self.llm is not None
+        passages = list(source.passages)
+        draft = self.llm.answer(asked, passages, history, language, op=op)
+        self._join_cited(passages, draft.citations)
+        return replace(
+            source, question=asked, text=draft.text, citations=draft.citations,
+            passages=passages, language=language, engine=self.llm.label,
+            notes=[*draft.notes, *draft.dropped], refused=False,
+        )  # fmt: skip
 
     def _two_part(
         self,
@@ -598,16 +620,57 @@ class Assistant:
         indieners: Sequence[str] = (),
         history: Sequence[Message] = (),
     ) -> Motion:
-        from assistant.answering.motion import draft_motion
-
         req = clean_question(request, self.settings.max_question_chars)
         _, passages = self.retrieve(req, history)
-        return draft_motion(
-            req,
-            passages,
-            self.retriever.chunks,
-            gemeente=gemeente,
-            vergaderdatum=vergaderdatum,
-            indieners=list(indieners),
-            doc_titles={d: self.title(d) for d in self.documents},
+        return self._motion(
+            req, passages, gemeente=gemeente, vergaderdatum=vergaderdatum, indieners=indieners
         )
+
+    def _motion(
+        self,
+        request: str,
+        passages: list[Passage],
+        *,
+        use_llm: bool = True,
+        language: str = "nl",
+        gemeente: str | None = None,
+        vergaderdatum: str | None = None,
+        indieners: Sequence[str] = (),
+    ) -> Motion:
+        """The motion for ``request``: clauses by the LLM when one is configured (quotes by
+        reference, only from ``passages``), else or on its failure the extractive draft.
+
+        The letter's facts are looked up by section type, not by search: they join
+        ``passages`` (in place), so every citation points into a passage the answer carries.
+        """
+        from assistant.answering.motion import draft_motion, motion_request
+        from recept.schema import MotionClause
+
+        motion = draft_motion(
+            request, passages, self.retriever.chunks,
+            gemeente=gemeente, vergaderdatum=vergaderdatum, indieners=list(indieners),
+            doc_titles=self.document_titles(),
+        )  # fmt: skip
+        self._join_cited(passages, motion.citations)
+        if self.llm is not None and use_llm:
+            from assistant.llm.motion import llm_motion
+
+            _, ask = motion_request(request)
+            keep = [MotionClause(f"{ask};")] if ask else []  # the user's own words, verbatim
+            try:
+                clauses = self.llm.motion(request, passages, language)
+            except LLMError as exc:
+                motion.notes.append(f"LLM-terugval: {exc.message}; extractief concept")
+            else:
+                motion = llm_motion(motion, clauses, keep=keep, engine=self.llm.label)
+                self._join_cited(passages, motion.citations)
+        return motion
+
+    def _join_cited(self, passages: list[Passage], citations: Sequence[Citation]) -> None:
+        """Add the chunk of every citation not among ``passages`` to them (in place)."""
+        have = {p.chunk.id for p in passages}
+        for c in citations:
+            if c.chunk_id not in have and c.chunk_id in self.retriever.by_id:
+                have.add(c.chunk_id)
+                chunk = self.retriever.by_id[c.chunk_id]
+                passages.append(Passage(chunk, 0.0, rank=len(passages) + 1))

@@ -25,6 +25,11 @@ from typing import Any
 from bench.stats import percentile
 
 STARTUP_S = 120
+MOTION_PASSAGES = 4
+MOTION_REQUESTS = (
+    "Stel een motie op over regionale samenwerking",
+    "Schrijf een motie over vertrouwen tussen gemeenten",
+)
 ANSWER_TIMEOUT_S = 300.0
 
 
@@ -81,6 +86,7 @@ def llm_latency(text: str, questions: Sequence[str]) -> dict[str, Any]:
     from ingest.chunk import chunk_sections
     from ingest.pipeline import parse_document
     from recept.errors import LLMError
+    from recept.schema import Passage
     from recept.settings import Settings
 
     corpus = chunk_sections(parse_document("recept", text)[0])
@@ -113,6 +119,18 @@ def llm_latency(text: str, questions: Sequence[str]) -> dict[str, Any]:
                 ttft.append(engine.last_timing["ttft_ms"])
             if "total_ms" in engine.last_timing:
                 total.append(engine.last_timing["total_ms"])
+        # A motion: the model writes every clause, citing the ingredients' sentences.
+        ingredients = [Passage(c, 1.0) for c in corpus if c.kind == "ingredient"][:MOTION_PASSAGES]
+        motions: list[float] = []
+        motion_llm = 0
+        for request in MOTION_REQUESTS:
+            t0 = time.perf_counter()
+            try:
+                engine.motion(request, ingredients, "nl")
+                motion_llm += 1
+            except LLMError:
+                pass
+            motions.append((time.perf_counter() - t0) * 1000)
     return {
         "model": model.name,
         "whole_document": engine.whole_document,
@@ -122,6 +140,9 @@ def llm_latency(text: str, questions: Sequence[str]) -> dict[str, Any]:
         "llm_path": llm_path,
         "ttft_ms": _p50_p95(ttft),
         "answer_ms": _p50_p95(total),
+        "motions": len(MOTION_REQUESTS),
+        "motion_llm_path": motion_llm,
+        "motion_ms": _p50_p95(motions),
     }
 
 

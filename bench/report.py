@@ -341,6 +341,14 @@ def _llm(r: dict[str, Any]) -> list[str]:
         "|---|---|---|",
         f"| time to first token (ms) | {x['ttft_ms']['p50']} | {x['ttft_ms']['p95']} |",
         f"| full answer (ms) | {x['answer_ms']['p50']} | {x['answer_ms']['p95']} |",
+        *(
+            [
+                f"| motion, {x['motion_llm_path']}/{x['motions']} by the LLM (ms) | "
+                f"{x['motion_ms']['p50']} | {x['motion_ms']['p95']} |"
+            ]
+            if "motion_ms" in x
+            else []
+        ),
     ]
 
 

@@ -7,6 +7,7 @@ the :mod:`evals` modules. ``--gate`` exits with status 1 when a threshold is vio
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,6 +21,7 @@ from recept.settings import Settings
 if TYPE_CHECKING:
     from evals.runner import EvalRecord
 
+WARM_WAIT_S = 900.0  # at most this long for the LLM's start-up warm-up before measuring
 FEEDBACK_FILE = "feedback.jsonl"  # under data_dir, where the web app writes thumbs up/down
 
 
@@ -152,6 +154,14 @@ def command(
         return any(is_verbatim(quote, s) for s in sources)
 
     click.echo(f"{len(cases)} vragen, motor: {engine or settings.engine}", err=True)
+    wait = getattr(assistant, "wait_for_llm", None)
+    if wait is not None and (engine or settings.engine) != "extractive":
+        # Measure answers, not the start-up: the document prefix is evaluated first (the
+        # bench reports that time on its own).
+        t0 = time.monotonic()
+        ready = wait(WARM_WAIT_S)
+        state = "klaar" if ready else "niet klaar"
+        click.echo(f"LLM opwarmen: {state} na {time.monotonic() - t0:.0f} s", err=True)
     records = run_eval(assistant.ask, cases, on_progress=_progress)
     metrics = compute_metrics(records, cases, verify)
 

@@ -30,6 +30,9 @@ def command(
     """Stel een concept-motie op die steunt op het recept; elke overweging citeert de bron."""
     assistant = Assistant.from_settings(obj.settings)
     motion = assistant.draft_motion(request, gemeente, vergaderdatum, list(indieners))
+    for note in motion.notes:
+        if note.startswith("LLM-terugval"):  # the LLM failed: say that this draft is extractive
+            click.echo(note, err=True)
     if fmt == "docx":
         target = out or Path("motie.docx")
         motion_to_docx(motion, target)

@@ -40,6 +40,7 @@ class EvalRecord:
     search_query: str = ""
     error: str = ""  # a ReceptError message when the question could not be handled
     answerability: str = ""  # "answer" | "partial" | "decline"
+    notes: list[str] = field(default_factory=list)  # how it was made (e.g. an LLM fallback)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,6 +105,7 @@ def record_from_answer(case: EvalCase, answer: Answer, elapsed_ms: float) -> Eva
         engine=answer.engine,
         search_query=answer.search_query,
         answerability=answer.answerability,
+        notes=list(answer.notes),
     )
 
 

@@ -178,6 +178,8 @@ class Motion:
     closing: str
     indieners: list[str]
     citations: list[Citation]
+    engine: str = "extractive"  # or the LLM engine's label when the model wrote the clauses
+    notes: list[str] = field(default_factory=list)  # how it was made (e.g. an LLM fallback)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

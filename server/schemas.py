@@ -128,6 +128,12 @@ class MotionResponse(BaseModel):
     indieners: list[str]
     citations: list[CitationOut]
     markdown: str
+    engine: str = Field(
+        default="extractive", description="'extractive' of het LLM dat de clausules schreef."
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="Hoe de motie tot stand kwam (bv. een LLM-terugval)."
+    )
 
     @classmethod
     def of(cls, m: Motion, markdown: str) -> MotionResponse:
@@ -143,6 +149,8 @@ class MotionResponse(BaseModel):
             indieners=list(m.indieners),
             citations=[CitationOut.of(c) for c in m.citations],
             markdown=markdown,
+            engine=m.engine,
+            notes=list(m.notes),
         )
 
 

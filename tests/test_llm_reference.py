@@ -106,8 +106,10 @@ def test_apply_shape_has_three_sections() -> None:
     )
     eng, model = engine(reply)
     d = eng.answer("Hoe pas ik gunnen toe bij woningbouw in mijn gemeente?", PASSAGES, [], "nl")
-    assert d.text.index("**Wat het recept zegt**") < d.text.index("**Wat het hier kan betekenen**")
-    assert d.text.index("**Wat het hier kan betekenen**") < d.text.index("**Wat het recept niet")
+    assert d.text.index("**Wat de documenten zeggen**") < d.text.index(
+        "**Wat het hier kan betekenen**"
+    )
+    assert d.text.index("**Wat het hier kan betekenen**") < d.text.index("**Wat de documenten niet")
     assert "Bij woningbouw kun je een buurgemeente voorlaten." in d.text
     assert "antwoordvorm: apply" in d.notes
     assert "'not_said'" in str(model.seen[0][-1].content)

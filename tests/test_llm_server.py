@@ -28,6 +28,7 @@ from ingest.chunk import chunk_sections
 from ingest.pipeline import parse_document
 from recept.errors import LLMError
 from recept.quotes import find_verbatim
+from recept.schema import Passage
 from recept.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -184,6 +185,70 @@ def test_schema_enforced_answers_take_the_llm_path(server: Server) -> None:
     assert engine.forms[0] == "json_object"  # what llama-cpp-python's server accepts
 
 
+MOTION_REQUEST = "Stel een motie op over onderlinge relaties en vertrouwen in de regio"
+MOTION_TITLES = ("Investeer in onderlinge relaties", "Gunnen", "Empathie", "Doen")
+
+
+def motion_passages() -> list[Passage]:
+    """What retrieval might find for the motion: a few ingredients of the corpus."""
+    chunks = [c for c in CORPUS if c.kind == "ingredient" and c.title in MOTION_TITLES]
+    assert len(chunks) == len(MOTION_TITLES)
+    return [Passage(c, 1.0, rank=i) for i, c in enumerate(chunks, start=1)]
+
+
+def test_motion_by_the_real_model_cites_its_passages_verbatim(server: Server) -> None:
+    """The schema enforced: every section gets clauses, every clause cites sentences of the
+    motion's passages only (the whole document is in context), every quote is verbatim."""
+    settings = settings_for(server.base_url, ANSWER_SECONDS)
+    engine = LLMEngine(
+        make_chat_model(settings),
+        name="smollm2",
+        timeout=ANSWER_SECONDS,
+        corpus=CORPUS,
+        context_tokens=2000,
+    )
+    assert engine.whole_document
+    passages = motion_passages()
+    allowed = {p.chunk.id for p in passages}
+    clauses = engine.motion(MOTION_REQUEST, passages, "nl")
+    assert "gelezen als JSON" in clauses.notes
+    assert not any("onvolledig" in x for x in clauses.dropped), clauses.dropped
+    numbers = set()
+    for name, section in clauses.sections.items():
+        assert section, name
+        for clause in section:
+            assert clause.citations and clause.text.endswith(";"), clause
+            for c in clause.citations:
+                assert SOURCE[c.start : c.end] == c.quote
+                assert c.chunk_id in allowed, "a clause cites outside the motion's passages"
+                assert f"[{c.n}]" in clause.text
+                numbers.add(c.n)
+    assert numbers == {c.n for c in clauses.citations}
+
+
+def test_translation_by_the_real_model_keeps_the_dutch_quotes_verbatim(server: Server) -> None:
+    """'In het Engels' of a previous answer: a rewrite whose quotes are the source's Dutch
+    sentences, inserted by code, and marked as Dutch."""
+    settings = settings_for(server.base_url, ANSWER_SECONDS)
+    engine = LLMEngine(
+        make_chat_model(settings),
+        name="smollm2",
+        timeout=ANSWER_SECONDS,
+        corpus=CORPUS,
+        context_tokens=2000,
+    )
+    gunnen = next(s for s in engine.table if s.text.startswith("Durf ergens belangeloos"))
+    history = [
+        {"role": "user", "content": "Wat zegt het recept over gunnen?"},
+        {"role": "assistant", "content": f'Het recept zegt: "{gunnen.text}" [1]'},
+    ]
+    draft = engine.answer("In het Engels", [], history, "en", op="language")
+    assert draft.citations and "antwoordvorm: rewrite" in draft.notes
+    for c in draft.citations:
+        assert SOURCE[c.start : c.end] == c.quote
+    assert "_The quotes are verbatim in Dutch, the language of the source._" in draft.text
+
+
 def test_real_model_answer_is_grounded_or_falls_back(server: Server) -> None:
     engine = LLMEngine.from_settings(settings_for(server.base_url, 20))
     start = time.monotonic()
@@ -278,3 +343,30 @@ def test_killed_server_raises_quickly(tmp_path: Path) -> None:
     assert time.monotonic() - start < 3
     history: list[Any] = [{"role": "user", "content": "Wat is gunnen?"}]
     assert engine.rewrite_query("En de raad?", history) == "En de raad?"
+    start = time.monotonic()
+    with pytest.raises(LLMError):
+        engine.motion(MOTION_REQUEST, motion_passages(), "nl")
+    assert time.monotonic() - start < 3
+
+
+@pytest.mark.model
+def test_motion_falls_back_to_the_extractive_draft_on_a_dead_server(
+    tmp_path: Path, assistant: Any
+) -> None:
+    """The public API with the LLM engine configured and its server gone: the extractive
+    motion, every clause still cited verbatim, and a note that says why."""
+    from assistant.api import Assistant
+
+    srv = Server(tmp_path)
+    try:
+        engine = LLMEngine.from_settings(settings_for(srv.base_url, 20))
+    finally:
+        srv.stop()
+    a = Assistant(assistant.settings, assistant.retriever, assistant.documents, llm=engine)
+    motion = a.draft_motion(MOTION_REQUEST, gemeente="Heiloo")
+    assert motion.engine == "extractive"
+    assert any(n.startswith("LLM-terugval") for n in motion.notes), motion.notes
+    for clause in motion.constaterende + motion.overwegende:
+        assert clause.citations
+        for c in clause.citations:
+            assert a.verify(c)

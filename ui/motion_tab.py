@@ -56,7 +56,11 @@ def motion_view(motion: Motion, corpus: Mapping[str, Chunk]) -> tuple[str, str]:
     )
     cards = source_cards(motion.citations, chunk_index((), corpus), PREFIX)
     head = f'<h3 class="bronnen-kop">Bronnen ({len(motion.citations)})</h3>'
-    return md, f'<div class="bronnen">{head}{cards}</div>'
+    # An LLM that failed: the draft is the extractive one, and the user should know why.
+    fallback = "".join(
+        notice_html(n, "let-op") for n in motion.notes if n.startswith("LLM-terugval")
+    )
+    return md, f'{fallback}<div class="bronnen">{head}{cards}</div>'
 
 
 def sweep(root: Path, keep_seconds: float = KEEP_SECONDS) -> None:

@@ -6,6 +6,12 @@ pipeline (without the LLM, so the result is the deterministic extractive answer)
 language asked for. Then :mod:`assistant.conversation.transforms` shortens it or keeps only its
 quotes; a motion is drafted on the conversation's subject. Every citation stays a verbatim
 quote of a passage the reworked answer carries.
+
+With an LLM (``rewrite``), "another language" and "shorter" go through the model instead:
+it rewrites the previous answer in its own words and cites the same sentences by id (quotes
+inserted by code, verbatim, in the source's language); the re-derived answer gives the
+passages, and is the fallback when the model fails. A motion is drafted through the same
+path as a motion request (by the LLM when one is configured).
 """
 
 from __future__ import annotations
@@ -19,10 +25,17 @@ from assistant.conversation import transforms
 from assistant.conversation.references import previous_subject
 from assistant.conversation.state import Turn, previous_turn
 from assistant.query.language import detect_language
+from recept.errors import LLMError
 from recept.schema import Answer, Chunk, Message
 
 # (question, its history, answer language or "") -> the final extractive answer
 Rederive = Callable[[str, Sequence[Message], str], Answer]
+# (request, transform, history, language, the re-derived answer) -> the LLM's rewrite;
+# raises LLMError when the model fails
+Rewrite = Callable[[str, str, Sequence[Message], str, Answer], Answer]
+# a motion request -> the motion as an answer (by the LLM when configured)
+Draft = Callable[[str], Answer]
+LLM_TRANSFORMS = ("language", "shorter")  # "quotes" needs no words of the model's own
 
 
 def rework(
@@ -34,6 +47,8 @@ def rework(
     *,
     language: str = "",
     instructed: bool = False,
+    rewrite: Rewrite | None = None,
+    draft: Draft | None = None,
 ) -> Answer:
     """The answer to ``asked``, a transform request (``turn.kind == "transform"``)."""
     t0 = time.perf_counter()
@@ -60,9 +75,23 @@ def rework(
     if turn.transform == "motion":
         # The motion is about what the conversation was about, not about "dat".
         subject = previous_subject(history, chunks) or prev_q
-        source = rederive(transforms.motion_request(subject), (), "")
-    else:
-        source = rederive(prev_q, earlier, lang)
+        request = transforms.motion_request(subject)
+        source = draft(request) if draft is not None else rederive(request, (), "")
+        return replace(
+            source, question=asked, notes=notes + source.notes,
+            timings={"total": (time.perf_counter() - t0) * 1000},
+        )  # fmt: skip
+    source = rederive(prev_q, earlier, lang)
+    if rewrite is not None and turn.transform in LLM_TRANSFORMS and source.citations:
+        try:
+            written = rewrite(asked, turn.transform, history, lang or source.language, source)
+        except LLMError as exc:
+            notes.append(f"LLM-terugval: {exc.message}")
+        else:
+            return replace(
+                written, notes=notes + written.notes,
+                timings={"total": (time.perf_counter() - t0) * 1000},
+            )  # fmt: skip
     text, citations = source.text, source.citations
     if turn.transform == "shorter":
         text, citations = transforms.shorter(source)

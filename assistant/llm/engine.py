@@ -11,6 +11,8 @@ construction. The reply's form is a JSON schema the server enforces where it can
 
 Every failure (server down, stalled, too slow, empty reply, no sentence cited) is an LLMError,
 raised within ``timeout`` (+ a little), so the caller can fall back to the extractive engine.
+A reply the deadline cuts off after finished, cited parts keeps those parts (with a note), as
+a reply cut at its token budget does.
 """
 
 from __future__ import annotations
@@ -20,18 +22,21 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from assistant.llm.motion import MotionClauses, read_motion, render_motion
 from assistant.llm.parse import NO_SOURCES, LLMDraft, parse_answer, standalone_query
 from assistant.llm.prompts import (
     CONTEXT_CHARS,
     FORM_JSON,
+    FORM_MOTION,
     FORM_TEXT,
     MAX_PASSAGES,
     PromptMessage,
     estimate_tokens,
     fit_passages,
+    language_name,
     reference_messages,
     rewrite_messages,
 )
@@ -39,6 +44,7 @@ from assistant.llm.reply import read_reply, render_reply
 from assistant.llm.sentences import (
     Sentence,
     corpus_order,
+    id_ranges,
     number_sentences,
     quotes_to_ids,
     render_sentences,
@@ -65,6 +71,9 @@ ANSWER_MAX_TOKENS = 512  # five parts of own words with ids fit; bounds a runawa
 # Postal blocks and address lines say nothing a question could want quoted; a small model
 # cited them for anything.
 NOT_CITABLE = frozenset({"address"})
+# Warm-up requests at start-up, each within the timeout: together they wait for a prefix
+# evaluation of several minutes (≈140 s for the recipe on a busy 2-core machine).
+WARM_ATTEMPTS = 20
 CONTEXT_TOKENS = 6000  # default budget for sending the whole corpus (RECEPT_LLM_CONTEXT_TOKENS)
 
 
@@ -174,6 +183,32 @@ def _part_closed(token: str) -> bool:
     return any(ch in _CLOSERS for ch in token)
 
 
+def _timed_out(exc: LLMError) -> bool:
+    """True for our own deadline or the HTTP client's timeout, not for a refusal or an error.
+
+    >>> class APITimeoutError(Exception): ...
+    >>> e = LLMError("x")
+    >>> e.__cause__ = APITimeoutError()
+    >>> _timed_out(LLMError("antwoordde niet binnen 3 s")), _timed_out(e)
+    (True, True)
+    >>> e.__cause__ = ConnectionError()
+    >>> _timed_out(e)
+    False
+    """
+    cause = exc.__cause__
+    return cause is None or isinstance(cause, TimeoutError) or "Timeout" in type(cause).__name__
+
+
+def cut_short(exc: LLMError) -> str:
+    """The note for a reply that ended early (deadline, broken connection) but whose finished
+    parts are used.
+
+    >>> cut_short(LLMError("LLM (m) antwoordde niet binnen 30 s"))
+    'antwoord afgebroken (LLM (m) antwoordde niet binnen 30 s); de afgeronde delen zijn gebruikt'
+    """
+    return f"antwoord afgebroken ({exc.message}); de afgeronde delen zijn gebruikt"
+
+
 def _to_langchain(messages: Sequence[PromptMessage]) -> list[BaseMessage]:
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
@@ -231,8 +266,11 @@ class LLMEngine:
         fits = bool(self.table) and estimate_tokens(whole) <= context_tokens
         self.whole_text = whole if fits else ""
         self.last_timing: dict[str, float] = {}  # ttft_ms and total_ms of the last call
+        self.warmed = threading.Event()  # set once the warm-up (if any) has ended
         if warm and self.whole_text:
-            threading.Thread(target=self.warm, name="recept-llm-warm", daemon=True).start()
+            threading.Thread(target=self._warm_up, name="recept-llm-warm", daemon=True).start()
+        else:
+            self.warmed.set()
 
     @classmethod
     def from_settings(cls, settings: Settings, corpus: Sequence[Chunk] = ()) -> LLMEngine:
@@ -258,6 +296,28 @@ class LLMEngine:
 
     # ------------------------------------------------------------------ public API
 
+    def _warm_up(self, attempts: int = WARM_ATTEMPTS) -> None:
+        """Warm until the server holds the prefix. On a slow machine its evaluation outlasts
+        one request's timeout, but the server finishes it anyway, so a later attempt finds it
+        cached; a server that is down or refuses is not asked again."""
+        messages = self.prepare("?", [], [], "nl").messages
+        try:
+            for _ in range(attempts):
+                try:
+                    for _ in self._tokens(messages):
+                        return  # the prefix is evaluated once a first token comes
+                    return
+                except LLMError as exc:
+                    if not _timed_out(exc):
+                        return
+        finally:
+            self.warmed.set()
+
+    def wait_warm(self, timeout: float) -> bool:
+        """Wait until the start-up warm-up has ended (a request sent meanwhile queues behind
+        the prefix evaluation and may run out of time). True when it has."""
+        return self.warmed.wait(timeout)
+
     def warm(self) -> bool:
         """Send the whole-document prefix once, so a server with a prompt cache has it
         ready before the first question (only the question is then new to it). True when
@@ -278,9 +338,13 @@ class LLMEngine:
         passages: Sequence[Passage],
         history: Sequence[Message] = (),
         language: str = "nl",
+        *,
+        op: str = "",
     ) -> LLMDraft:
-        """The answer; LLMError on any failure or when it cites no sentence."""
-        drafts = list(self.stream(question, passages, history, language))
+        """The answer; LLMError on any failure or when it cites no sentence. ``op`` (a
+        conversation transform: "language", "shorter") makes it a rewrite of the previous
+        answer in ``history``."""
+        drafts = list(self.stream(question, passages, history, language, op=op))
         if not drafts:  # pragma: no cover - stream raises instead
             raise LLMError(NO_SOURCES)
         return drafts[-1]
@@ -291,24 +355,34 @@ class LLMEngine:
         passages: Sequence[Passage],
         history: Sequence[Message] = (),
         language: str = "nl",
+        *,
+        op: str = "",
     ) -> Iterator[LLMDraft]:
         """Growing snapshots; the last one is the final answer.
 
         A snapshot holds only finished parts (a JSON part closed, a text line ended), and
-        only snapshots with at least one citation are yielded. An LLMError can still come
-        after some snapshots (timeout, broken connection); the caller should then fall back.
+        only snapshots with at least one citation are yielded. A reply cut off by the
+        deadline or a broken connection after such a snapshot ends with it (its finished
+        parts, as for a reply cut at its token budget, and a note); before any, the LLMError
+        reaches the caller, who should then fall back.
         """
-        req = self.prepare(question, passages, history, language)
+        req = self.prepare(question, passages, history, language, op=op)
         raw = ""
         last: LLMDraft | None = None
-        for token in self._reply_tokens(req):
-            raw += token
-            if not _part_closed(token):
-                continue
-            snapshot = self._draft(raw, req, language, final=False)
-            if snapshot.citations and (last is None or snapshot.text != last.text):
-                last = snapshot
-                yield snapshot
+        try:
+            for token in self._reply_tokens(req):
+                raw += token
+                if not _part_closed(token):
+                    continue
+                snapshot = self._draft(raw, req, language, final=False)
+                if snapshot.citations and (last is None or snapshot.text != last.text):
+                    last = snapshot
+                    yield snapshot
+        except LLMError as exc:
+            if last is None:
+                raise
+            yield replace(last, dropped=[*last.dropped, cut_short(exc)])
+            return
         if not raw.strip():
             raise LLMError("LLM gaf een leeg antwoord")
         final = self._draft(raw, req, language, final=True)
@@ -323,13 +397,18 @@ class LLMEngine:
         passages: Sequence[Passage],
         history: Sequence[Message] = (),
         language: str = "nl",
+        *,
+        op: str = "",
     ) -> Request:
         """The request for a question: shape, citable sentences, messages and schema."""
         if not passages and not self.whole_text:
             raise LLMError(NO_SOURCES)
         from assistant.query.language import question_intent
 
-        shape = detect_shape(question, question_intent(question), history)
+        if op and previous_answer(history):
+            shape = "rewrite"  # a transform the conversation recognised, whatever its words
+        else:
+            shape = detect_shape(question, question_intent(question), history)
         shown = fit_passages(passages, self.max_passages, self.context_chars) if passages else []
         if self.whole_text:
             sentences = self.table
@@ -346,11 +425,75 @@ class LLMEngine:
         form = FORM_JSON.format(example=example_for(shape)) if self.structured else FORM_TEXT
         messages = reference_messages(
             question, self.whole_text or render_sentences(sentences), history, language,
-            whole=bool(self.whole_text), task=task_text(shape), form=form, previous=previous,
+            whole=bool(self.whole_text), task=task_text(shape, op, language_name(language)),
+            form=form, previous=previous,
         )  # fmt: skip
         schema = schema_for(shape, list(table)) if self.structured else {}
         notes.append(f"antwoordvorm: {shape}")
         return Request(messages, table, shape, schema, notes, shown)
+
+    def motion(
+        self, request: str, passages: Sequence[Passage], language: str = "nl"
+    ) -> MotionClauses:
+        """Motion clauses in the model's words, each citing sentences of ``passages`` (their
+        quotes inserted by code); LLMError on any failure or when a section has no cited
+        clause."""
+        req = self.prepare_motion(request, passages, language)
+        raw = ""
+        cut: LLMError | None = None
+        try:
+            for token in self._reply_tokens(req):
+                raw += token
+        except LLMError as exc:
+            if not raw.strip():
+                raise
+            cut = exc  # the clauses finished in time may still make a motion
+        if not raw.strip():
+            raise LLMError("LLM gaf een leeg antwoord")
+        reply = read_motion(raw)
+        if cut is not None and not reply.structured:
+            raise cut  # a plain-text line cut off mid-way cannot be told from a finished one
+        try:
+            clauses = render_motion(reply, req.table)  # LLMError when a section has no clause
+        except LLMError:
+            if cut is not None:
+                raise cut from None  # the deadline is why the motion is incomplete
+            raise
+        if cut is not None:
+            clauses.dropped.append(cut_short(cut))
+        elif reply.structured and not reply.complete:
+            clauses.dropped.append("JSON-antwoord onvolledig; de afgeronde clausules zijn gebruikt")
+        clauses.notes = [*req.notes, f"gelezen als {'JSON' if reply.structured else 'tekst'}"]
+        return clauses
+
+    def prepare_motion(
+        self, request: str, passages: Sequence[Passage], language: str = "nl"
+    ) -> Request:
+        """The request for a motion: only the passages' sentences may be cited (the schema's
+        enum), so every clause rests on a passage the motion carries. With the whole document
+        in context the system prefix stays the same (cached) and the task names the ids."""
+        chunks = [p.chunk for p in passages if p.chunk.kind not in NOT_CITABLE]
+        sentences = sentences_of(chunks, self.table)
+        if not sentences:
+            raise LLMError(NO_SOURCES)
+        ids = [s.sid for s in sentences]
+        task = task_text("motion")
+        if self.whole_text:
+            known = {s.sid for s in self.table}
+            extra = [s for s in sentences if s.sid not in known]
+            task += f" Cite only these sentences: {id_ranges(ids)}."
+            if extra:  # chunks indexed after the table was made: shown here
+                task += "\n\nMore sentences:\n" + render_sentences(extra)
+            shown = self.whole_text
+        else:
+            shown = render_sentences(sentences)
+        form = FORM_JSON.format(example=example_for("motion")) if self.structured else FORM_MOTION
+        messages = reference_messages(
+            request, shown, [], language, whole=bool(self.whole_text), task=task, form=form
+        )
+        schema = schema_for("motion", ids) if self.structured else {}
+        notes = [f"LLM-motie: {len(passages)} passages ({len(ids)} citeerbare zinnen)"]
+        return Request(messages, {s.sid: s for s in sentences}, "motion", schema, notes, [])
 
     def rewrite_query(self, question: str, history: Sequence[Message]) -> str:
         """A standalone search query for a follow-up question; the question itself on failure."""

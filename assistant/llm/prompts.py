@@ -16,8 +16,8 @@ PromptMessage = tuple[str, str]
 LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}
 
 ANSWER_SYSTEM = """\
-You answer questions about the Dutch policy letter "Recept voor de toekomst" (Provincie \
-Noord-Holland, 2022), using ONLY the numbered passages in the user's message.
+You answer questions about Dutch policy documents, using ONLY the numbered passages in the \
+user's message.
 Rules:
 1. Use only what the passages say. If they do not answer the question, say so in one sentence.
 2. Support every claim with a verbatim quote in double quotes, copied exactly, followed by the \
@@ -65,6 +65,11 @@ own words, one or two sentences, that relate them to the question."""
 FORM_TEXT = """\
 Reply in plain text: short sentences in your own words, each followed by the ids of the \
 sentences it relies on in brackets, like: The recipe asks for courage [S7]."""
+
+FORM_MOTION = """\
+Reply in plain text: a line 'Constaterende dat:', 'Overwegende dat:' and 'Verzoekt het \
+college:', each followed by one or two short clauses in your own words, each clause followed by \
+the ids of the sentences it relies on in brackets, like: de regio samenwerkt [S7]."""
 
 REWRITE_SYSTEM = """\
 Rewrite the user's follow-up question as one standalone search query about the policy letter, \

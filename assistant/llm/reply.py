@@ -28,7 +28,8 @@ class Part:
 
     text: str
     cite: tuple[str, ...] = ()
-    section: str = ""  # "says" | "here" | "not_said" | "asked:<question>" | ""
+    # "says" | "here" | "not_said" | "asked:<question>" | a motion section | ""
+    section: str = ""
 
 
 @dataclass
@@ -41,7 +42,8 @@ class Reply:
 
 # ---------------------------------------------------------------------------- JSON
 
-_SECTION_KEYS = ("says", "here", "not_said", "answer", "answers", "asked")
+SECTIONS = ("says", "here", "constaterende", "overwegende", "verzoekt")  # lists of parts
+_SECTION_KEYS = (*SECTIONS, "not_said", "answer", "answers", "asked")
 _KEY = re.compile(r'"(' + "|".join(_SECTION_KEYS) + r')"\s*:')
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$", re.I)
 
@@ -81,12 +83,17 @@ def read_json(raw: str) -> Reply | None:
     ([('asked:Wat?', ('S1',))], True)
     >>> read_json("Gewoon tekst [S3].") is None
     True
+    >>> raw = '{"constaterende": [{"cite": ["S1"], "text": "a\\n{"}], "verzoekt": [{"cite": ['
+    >>> r = read_json(raw)
+    >>> [(p.section, p.cite) for p in r.parts]
+    [('constaterende', ('S1',))]
     """
     text = _FENCE.sub("", raw)
     first = text.find("{")
     if first < 0 or text[:first].strip():
         return None
-    decoder = json.JSONDecoder()
+    # Not strict: a grammar-constrained small model does put raw newlines inside strings.
+    decoder = json.JSONDecoder(strict=False)
     try:
         whole, _ = decoder.raw_decode(text, first)
         complete = isinstance(whole, dict)
@@ -106,7 +113,7 @@ def read_json(raw: str) -> Reply | None:
             i += 1  # an outer object: its parts are read one by one
             continue
         before = [k for pos, k in keys if pos < i]
-        section = before[-1] if before and before[-1] in ("says", "here") else ""
+        section = before[-1] if before and before[-1] in SECTIONS else ""
         asked = [v for pos, k, v in strings if k == "asked" and pos < i]
         if not section and asked:
             section = f"asked:{asked[-1]}"
@@ -169,14 +176,14 @@ def read_reply(raw: str) -> Reply:
 
 HEADINGS = {
     "nl": {
-        "says": "Wat het recept zegt",
+        "says": "Wat de documenten zeggen",
         "here": "Wat het hier kan betekenen",
-        "not_said": "Wat het recept niet zegt",
+        "not_said": "Wat de documenten niet zeggen",
     },
     "en": {
-        "says": "What the recipe says",
+        "says": "What the documents say",
         "here": "What it could mean here",
-        "not_said": "What the recipe does not say",
+        "not_said": "What the documents do not say",
     },
 }
 _WORDY = re.compile(r"[^\W\d_]")
@@ -261,7 +268,42 @@ def render_reply(reply: Reply, table: Mapping[str, Sentence], language: str = "n
             out.append("\n".join(lines))
         else:
             out.append(" ".join(lines))
+    mark = source_language_mark(citations, language)
+    if mark and out:
+        out.append(mark)
     return LLMDraft("\n\n".join(out), citations, dropped)
+
+
+SOURCE_MARK = {
+    "en": "_The quotes are verbatim in {source}, the language of the source._",
+    "nl": "_De citaten staan letterlijk in het {source}, de taal van de bron._",
+}
+LANGUAGE_NAMES = {
+    "en": {"nl": "Dutch", "en": "English"},
+    "nl": {"nl": "Nederlands", "en": "Engels"},
+}
+
+
+def source_language_mark(citations: Sequence[Citation], language: str) -> str:
+    """A line that says the quotes stay in the source's language, when that is not the
+    answer's (the model's own words are translated, the inserted quotes never are).
+
+    >>> quote = "Blijf niet hangen in denken en praten."
+    >>> c = Citation(1, "c", "d", "ingredient", "Doen", quote, 0, 38)
+    >>> source_language_mark([c], "en")
+    '_The quotes are verbatim in Dutch, the language of the source._'
+    >>> source_language_mark([c], "nl")
+    ''
+    """
+    from assistant.query.language import detect_language
+
+    if language not in SOURCE_MARK or not citations:
+        return ""
+    langs = [detect_language(c.quote) for c in citations]
+    source = max(set(langs), key=langs.count)
+    if source == language:
+        return ""
+    return SOURCE_MARK[language].format(source=LANGUAGE_NAMES[language][source])
 
 
 def reply_ids(reply: Reply) -> list[str]:

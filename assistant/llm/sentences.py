@@ -154,6 +154,22 @@ def render_sentences(sentences: Sequence[Sentence]) -> str:
     return "\n".join(lines)
 
 
+def id_ranges(ids: Sequence[str]) -> str:
+    """Sentence ids as short ranges for a prompt.
+
+    >>> id_ranges(["S3", "S4", "S5", "S9", "S11", "S12"])
+    'S3-S5, S9, S11-S12'
+    """
+    nums = sorted({int(i[1:]) for i in ids if _ID.match(i)})
+    runs: list[list[int]] = []
+    for n in nums:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"S{r[0]}" if len(r) == 1 else f"S{r[0]}-S{r[-1]}" for r in runs)
+
+
 def normalise_id(raw: str) -> str | None:
     """An id as the model may write it (``S12``, ``s12``, ``[S12]``, ``12``) in canonical form.
 

@@ -1,10 +1,12 @@
 """Answer shapes: what the model is asked to write, and the JSON schema that holds it to that.
 
 * ``answer`` — parts of own words, each citing sentence ids;
-* ``apply`` — for a user's own situation: what the recipe says (cited) → what it could mean
-  here → what the recipe does not say;
+* ``apply`` — for a user's own situation: what the documents say (cited) → what it could
+  mean here → what they do not say;
 * ``two_part`` — a question with several parts: one answer per part;
-* ``rewrite`` — translate, shorten or explain the previous answer, citing the same sentences.
+* ``rewrite`` — translate, shorten or explain the previous answer, citing the same sentences;
+* ``motion`` — a draft motion: clauses under constaterende / overwegende / verzoekt, each in
+  the model's own words and citing sentence ids.
 
 The schema lists the shown sentence ids as an enum, so a server that enforces it (llama.cpp
 grammar, Ollama ``format``, OpenAI ``response_format``) can only cite sentences that exist.
@@ -18,8 +20,13 @@ from typing import Any
 
 from recept.schema import Message
 
-SHAPES = ("answer", "apply", "two_part", "rewrite")
+SHAPES = ("answer", "apply", "two_part", "rewrite", "motion")
+MOTION_SECTIONS = ("constaterende", "overwegende", "verzoekt")
+MOTION_CLAUSES = 2  # per section: a small model's reply stays within its token budget
 MAX_PARTS = 4
+# Per section of an apply answer: three sections of four parts ran past a 30-s deadline at the
+# 13-30 tokens/s of the test model on a busy 2-core machine (the reply was cut); two fit.
+APPLY_PARTS = 2
 TEXT_CHARS = 200  # one or two sentences of the model's own words
 
 _REWRITE = re.compile(
@@ -65,12 +72,17 @@ def detect_shape(question: str, intent: str, history: Sequence[Message]) -> str:
     return "answer"
 
 
-def _part_schema(ids: Sequence[str], min_cites: int) -> dict[str, Any]:
+def _part_schema(ids: Sequence[str], min_cites: int, max_cites: int = 3) -> dict[str, Any]:
     id_schema: dict[str, Any] = {"type": "string", "enum": list(ids)} if ids else {"type": "string"}
     return {
         "type": "object",
         "properties": {
-            "cite": {"type": "array", "items": id_schema, "minItems": min_cites, "maxItems": 3},
+            "cite": {
+                "type": "array",
+                "items": id_schema,
+                "minItems": min_cites,
+                "maxItems": max_cites,
+            },
             "text": {"type": "string", "maxLength": TEXT_CHARS},
         },
         "required": ["cite", "text"],
@@ -78,12 +90,14 @@ def _part_schema(ids: Sequence[str], min_cites: int) -> dict[str, Any]:
     }
 
 
-def _parts(ids: Sequence[str], min_cites: int = 1, min_items: int = 1) -> dict[str, Any]:
+def _parts(
+    ids: Sequence[str], min_cites: int = 1, min_items: int = 1, max_items: int = MAX_PARTS
+) -> dict[str, Any]:
     return {
         "type": "array",
         "items": _part_schema(ids, min_cites),
         "minItems": min_items,
-        "maxItems": MAX_PARTS,
+        "maxItems": max_items,
     }
 
 
@@ -95,11 +109,14 @@ def schema_for(shape: str, ids: Sequence[str]) -> dict[str, Any]:
     (['says', 'here', 'not_said'], ['S1', 'S2'])
     >>> schema_for("two_part", ["S1"])["properties"]["answers"]["minItems"]
     2
+    >>> m = schema_for("motion", ["S4"])
+    >>> m["required"], m["properties"]["verzoekt"]["items"]["properties"]["cite"]["minItems"]
+    (['constaterende', 'overwegende', 'verzoekt'], 1)
     """
     if shape == "apply":
         props: dict[str, Any] = {
-            "says": _parts(ids),
-            "here": _parts(ids, min_cites=0),
+            "says": _parts(ids, max_items=APPLY_PARTS),
+            "here": _parts(ids, min_cites=0, max_items=APPLY_PARTS),
             "not_said": {"type": "string", "maxLength": TEXT_CHARS},
         }
     elif shape == "two_part":
@@ -113,6 +130,17 @@ def schema_for(shape: str, ids: Sequence[str]) -> dict[str, Any]:
             "additionalProperties": False,
         }
         props = {"answers": {"type": "array", "items": answer, "minItems": 2, "maxItems": 3}}
+    elif shape == "motion":
+        # Every clause cites at least one sentence: a motion clause must be traceable.
+        props = {
+            name: {
+                "type": "array",
+                "items": _part_schema(ids, 1, max_cites=2),
+                "minItems": 1,
+                "maxItems": MOTION_CLAUSES,
+            }
+            for name in MOTION_SECTIONS
+        }
     else:
         props = {"answer": _parts(ids)}
     return {
@@ -137,14 +165,18 @@ EXAMPLES = {
     ),
 }
 EXAMPLES["rewrite"] = EXAMPLES["answer"]
+EXAMPLES["motion"] = (
+    '{"constaterende": [{"cite": ["S…"], "text": "…"}], '
+    '"overwegende": [{"cite": ["S…"], "text": "…"}], "verzoekt": [{"cite": ["S…"], "text": "…"}]}'
+)
 
 TASKS = {
     "answer": "Answer the question.",
     "apply": (
-        "The user describes their own situation. Apply the recipe to it: under 'says' what "
-        "the recipe says about it (cite the sentences), under 'here' what that could mean in "
+        "The user describes their own situation. Apply the documents to it: under 'says' what "
+        "the documents say about it (cite the sentences), under 'here' what that could mean in "
         "the user's situation (your own reasoning, cite where a sentence supports it), under "
-        "'not_said' one sentence on what the recipe does not say about this situation."
+        "'not_said' one sentence on what the documents do not say about this situation."
     ),
     "two_part": (
         "The question has more than one part. Answer each part separately: 'asked' is the "
@@ -154,15 +186,39 @@ TASKS = {
         "The user asks you to change your previous answer (shown below): translate, shorten "
         "or explain it as asked. Cite the same sentences by id."
     ),
+    "motion": (
+        "Draft a motion for a Dutch municipal council on the user's subject. Under "
+        "'constaterende' state facts from the sentences (what the documents say), under "
+        "'overwegende' considerations that follow from them, under 'verzoekt' what the council "
+        "asks the executive (college) to do. Each clause is one short phrase in your own words "
+        "that continues 'constaterende dat', 'overwegende dat' or 'verzoekt het college', and "
+        "cites the sentences it rests on."
+    ),
+}
+# A rewrite names what to do with the previous answer (a transform of the conversation).
+REWRITE_TASKS = {
+    "language": (
+        "Translate your previous answer (shown above) into {language}: write its own words "
+        "in {language}. Cite the same sentences by id; the application keeps them in the "
+        "language of the source."
+    ),
+    "shorter": (
+        "Make your previous answer (shown above) shorter: one part, one sentence of your own "
+        "words, citing the one or two sentences that matter most."
+    ),
 }
 
 
-def task_text(shape: str) -> str:
-    """The instruction for a shape.
+def task_text(shape: str, op: str = "", language: str = "Dutch") -> str:
+    """The instruction for a shape (for a rewrite: for the operation ``op``, if known).
 
     >>> task_text("answer")
     'Answer the question.'
+    >>> task_text("rewrite", "language", "English").startswith("Translate your previous answer")
+    True
     """
+    if shape == "rewrite" and op in REWRITE_TASKS:
+        return REWRITE_TASKS[op].format(language=language)
     return TASKS.get(shape, TASKS["answer"])
 
 
