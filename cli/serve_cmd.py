@@ -47,7 +47,7 @@ def _busy(host: str, port: int) -> ConfigError:
 @click.option("--port", type=int, default=None, help="Poort (overschrijft RECEPT_PORT).")
 @click.pass_obj
 def command(obj: Context, host: str | None, port: int | None) -> None:
-    """Start de web-app (chat, recept bekijken, motie opstellen)."""
+    """Start de web-app (vragen, documenten bekijken, motie opstellen)."""
     settings = obj.settings
     if host:
         settings = replace(settings, host=host)

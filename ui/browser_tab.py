@@ -7,6 +7,7 @@ Clicking a card shows its full text; "Vraag hierover" asks the chat about it (wi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -52,10 +53,16 @@ def meta_value(chunk: Chunk) -> str:
     '1938042'
     >>> meta_value(Chunk("o", "d", "letter_meta", "", 0, 0, "**Betreft: Recept**", "", ""))
     'Recept'
+    >>> meta_value(Chunk("o", "d", "letter_meta", "", 0, 0, "**Ons kenmerk:** Z-1", "", ""))
+    'Z-1'
     """
     parts = [p for p in chunk.text.split("\n\n") if p.strip()]
     value = display(parts[-1] if parts else "")
-    return value.removeprefix("Betreft:").strip()
+    # "Label: value" on one line: the facts list shows its own label.
+    return _LABEL.sub("", value, count=1).strip()
+
+
+_LABEL = re.compile(r"^(?:[A-Z][\w()/ -]{0,30}):\s+")
 
 
 def letter_facts(chunks: Iterable[Chunk]) -> list[tuple[str, str]]:
@@ -117,7 +124,9 @@ def chapters(chunks: Iterable[Chunk]) -> list[Chunk]:
     """A generic document's titled sections, the first passage of each, in reading order."""
     seen: dict[str, Chunk] = {}
     for c in sorted((c for c in chunks if c.kind == "section" and c.title), key=lambda c: c.start):
-        seen.setdefault(c.title, c)
+        # A heading with nothing under it (the text is in its sub-chapters) is no card.
+        if any(line.strip() and not line.lstrip().startswith("#") for line in c.text.splitlines()):
+            seen.setdefault(c.title, c)
     return list(seen.values())
 
 
