@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from assistant.llm.reply import Part, Reply, own_words, read_json, read_text
+from assistant.llm.reply import Part, Reply, cite_number, own_words, read_json, read_text
 from assistant.llm.sentences import Sentence
 from assistant.llm.shapes import MOTION_CLAUSES, MOTION_SECTIONS
 from recept.errors import LLMError
@@ -113,10 +113,7 @@ def render_motion(reply: Reply, table: Mapping[str, Sentence]) -> MotionClauses:
             if sentence is None:
                 dropped.append(f"verwijzing {sid} hoort niet bij de gevonden passages; weggelaten")
                 continue
-            if sid not in numbers:
-                numbers[sid] = len(citations) + 1
-                citations.append(sentence.citation(numbers[sid]))
-            cit = citations[numbers[sid] - 1]
+            cit = citations[cite_number(sid, sentence, numbers, citations) - 1]
             if cit not in mine:
                 mine.append(cit)
                 quotes.append(f"\u201c{display(sentence.text)}\u201d [{cit.n}]")

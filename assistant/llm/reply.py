@@ -48,6 +48,18 @@ _KEY = re.compile(r'"(' + "|".join(_SECTION_KEYS) + r')"\s*:')
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$", re.I)
 
 
+def cite_number(
+    sid: str, sentence: Sentence, numbers: dict[str, int], citations: list[Citation]
+) -> int:
+    """The citation number of sentence ``sid``: the one it already has, or the next one
+    (its citation appended to ``citations``). One number per sentence, in order of first use.
+    """
+    if sid not in numbers:
+        numbers[sid] = len(citations) + 1
+        citations.append(sentence.citation(numbers[sid]))
+    return numbers[sid]
+
+
 def _cites(value: object) -> tuple[str, ...]:
     """Sentence ids from a ``cite`` value: a list, a single id or a comma-separated string.
 
@@ -242,10 +254,8 @@ def render_reply(reply: Reply, table: Mapping[str, Sentence], language: str = "n
             if sentence is None:
                 dropped.append(f"verwijzing {sid} bestaat niet; weggelaten")
                 continue
-            if sid not in numbers:
-                numbers[sid] = len(citations) + 1
-                citations.append(sentence.citation(numbers[sid]))
-            quotes.append(f"\u201c{display(sentence.text)}\u201d [{numbers[sid]}]")
+            n = cite_number(sid, sentence, numbers, citations)
+            quotes.append(f"\u201c{display(sentence.text)}\u201d [{n}]")
         if len(part.cite) > MAX_CITES_PER_PART:
             dropped.append(f"meer dan {MAX_CITES_PER_PART} verwijzingen in één deel; ingekort")
         line = _join(own_words(part.text), quotes)
