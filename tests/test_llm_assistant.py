@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from conftest import CORPUS_FILE
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.messages import BaseMessage
+from llm_fixtures import TextChatModel
 from pydantic import Field
 
 from assistant.api import Assistant
@@ -26,7 +24,7 @@ SOURCE = CORPUS_FILE.read_text(encoding="utf-8")
 REQUEST = "Stel een motie op over regionale samenwerking"
 
 
-class EchoIds(BaseChatModel):
+class EchoIds(TextChatModel):
     """Replies ``reply(prompt)``, the prompt being the last message's text."""
 
     reply: Callable[[str], str]
@@ -36,29 +34,9 @@ class EchoIds(BaseChatModel):
     def _llm_type(self) -> str:
         return "echo-ids"
 
-    def _text(self, messages: list[BaseMessage]) -> str:
+    def _next(self, messages: list[BaseMessage]) -> str:
         self.prompts.append(str(messages[-1].content))
         return self.reply(self.prompts[-1])
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        text = self._text(messages)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        for token in re.split(r"(\s+)", self._text(messages)):
-            yield ChatGenerationChunk(message=AIMessageChunk(content=token))
 
 
 def shown_ids(prompt: str) -> list[str]:

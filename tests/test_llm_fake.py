@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import (
     FakeListChatModel,
     FakeMessagesListChatModel,
     GenericFakeChatModel,
 )
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from llm_fixtures import SOURCE, corpus_passage
+from langchain_core.messages import AIMessage, BaseMessage
+from llm_fixtures import SOURCE, TextChatModel, corpus_passage
 from pydantic import Field
 
 from assistant.llm.engine import LLMDraft, LLMEngine, make_chat_model
@@ -37,11 +33,10 @@ GOOD = (
 )
 
 
-class ScriptedChatModel(BaseChatModel):
+class ScriptedChatModel(TextChatModel):
     """Queued replies: a string is streamed word by word, an exception is raised."""
 
     replies: list[str | BaseException]
-    delay: float = 0.0  # seconds before each token
     seen: list[list[BaseMessage]] = Field(default_factory=list)
 
     @property
@@ -54,28 +49,6 @@ class ScriptedChatModel(BaseChatModel):
         if isinstance(reply, BaseException):
             raise reply
         return reply
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        text = self._next(messages)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        for token in re.split(r"(\s+)", self._next(messages)):
-            if self.delay:
-                time.sleep(self.delay)
-            yield ChatGenerationChunk(message=AIMessageChunk(content=token))
 
 
 def engine(*replies: str | BaseException, timeout: float = 5.0, delay: float = 0.0) -> LLMEngine:

@@ -10,22 +10,15 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
-from llm_fixtures import SOURCE, corpus_passage
+from llm_fixtures import SOURCE, three_passages
 from test_llm_fake import ScriptedChatModel
 
 from assistant.llm.engine import LLMEngine
 from assistant.llm.motion import llm_motion, read_motion, render_motion
-from assistant.llm.sentences import number_sentences
 from recept.errors import LLMError
 from recept.schema import Motion, MotionClause
 
-PASSAGES = [
-    corpus_passage(1, "Doen", "Blijf vervolgens niet hangen"),
-    corpus_passage(2, "Investeer in onderlinge relaties", "Bouw aan onderlinge relaties"),
-    corpus_passage(3, "Gunnen", "Durf ergens belangeloos"),
-]
-CORPUS = [p.chunk for p in PASSAGES]
-TABLE = number_sentences(sorted(CORPUS, key=lambda c: c.start))
+PASSAGES, CORPUS, TABLE = three_passages()
 BY_ID = {s.sid: s for s in TABLE}
 
 

@@ -13,22 +13,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from llm_fixtures import SOURCE, corpus_passage
+from llm_fixtures import SOURCE, three_passages
 from test_llm_fake import ScriptedChatModel
 
 from assistant.llm.engine import LLMEngine, structured_kwargs
 from assistant.llm.reply import read_reply, render_reply
-from assistant.llm.sentences import number_sentences
 from recept.errors import LLMError
 from recept.quotes import display
 
-PASSAGES = [
-    corpus_passage(1, "Doen", "Blijf vervolgens niet hangen"),
-    corpus_passage(2, "Investeer in onderlinge relaties", "Bouw aan onderlinge relaties"),
-    corpus_passage(3, "Gunnen", "Durf ergens belangeloos"),
-]
-CORPUS = [p.chunk for p in PASSAGES]
-TABLE = number_sentences(sorted(CORPUS, key=lambda c: c.start))
+PASSAGES, CORPUS, TABLE = three_passages()
 BY_TEXT = {s.text: s.sid for s in TABLE}
 
 
