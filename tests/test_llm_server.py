@@ -162,17 +162,22 @@ def assert_grounded(draft: LLMDraft) -> None:
     assert {int(n) for n in re.findall(r"\[(\d+)\]", draft.text)} == {c.n for c in draft.citations}
 
 
-def test_schema_enforced_answers_take_the_llm_path(server: Server) -> None:
-    """The whole document in context, the reply's schema enforced: every answer parses as
-    complete JSON and cites real sentences; none falls back."""
+def whole_document_engine(server: Server) -> LLMEngine:
+    """The engine against the real server with the whole corpus as its cached prefix."""
     settings = settings_for(server.base_url, ANSWER_SECONDS)
-    engine = LLMEngine(
+    return LLMEngine(
         make_chat_model(settings),
         name="smollm2",
         timeout=ANSWER_SECONDS,
         corpus=CORPUS,
         context_tokens=2000,
     )
+
+
+def test_schema_enforced_answers_take_the_llm_path(server: Server) -> None:
+    """The whole document in context, the reply's schema enforced: every answer parses as
+    complete JSON and cites real sentences; none falls back."""
+    engine = whole_document_engine(server)
     assert engine.whole_document
     assert engine.warm()
     for question in EVERYDAY:
@@ -199,14 +204,7 @@ def motion_passages() -> list[Passage]:
 def test_motion_by_the_real_model_cites_its_passages_verbatim(server: Server) -> None:
     """The schema enforced: every section gets clauses, every clause cites sentences of the
     motion's passages only (the whole document is in context), every quote is verbatim."""
-    settings = settings_for(server.base_url, ANSWER_SECONDS)
-    engine = LLMEngine(
-        make_chat_model(settings),
-        name="smollm2",
-        timeout=ANSWER_SECONDS,
-        corpus=CORPUS,
-        context_tokens=2000,
-    )
+    engine = whole_document_engine(server)
     assert engine.whole_document
     passages = motion_passages()
     allowed = {p.chunk.id for p in passages}
@@ -229,14 +227,7 @@ def test_motion_by_the_real_model_cites_its_passages_verbatim(server: Server) ->
 def test_translation_by_the_real_model_keeps_the_dutch_quotes_verbatim(server: Server) -> None:
     """'In het Engels' of a previous answer: a rewrite whose quotes are the source's Dutch
     sentences, inserted by code, and marked as Dutch."""
-    settings = settings_for(server.base_url, ANSWER_SECONDS)
-    engine = LLMEngine(
-        make_chat_model(settings),
-        name="smollm2",
-        timeout=ANSWER_SECONDS,
-        corpus=CORPUS,
-        context_tokens=2000,
-    )
+    engine = whole_document_engine(server)
     gunnen = next(s for s in engine.table if s.text.startswith("Durf ergens belangeloos"))
     history = [
         {"role": "user", "content": "Wat zegt het recept over gunnen?"},
