@@ -11,7 +11,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.retrieval.rerank import (
-    FEATURES,
+    SIGNALS,
     LinearRanker,
     Signals,
     features,
@@ -19,6 +19,7 @@ from assistant.retrieval.rerank import (
     load_ranker,
 )
 from profiles.recipe import ADAPTER, RANKER
+from profiles.recipe.train import FEATURES
 from recept.errors import ConfigError
 from recept.settings import Settings
 
@@ -30,17 +31,29 @@ def signal(kind: str = "ingredient", dense: float | None = 0.8, bm25: float = 1.
 
 
 def test_features_are_relative_to_the_best_candidate() -> None:
-    rows = features([signal(dense=0.9, bm25=4.0), signal("letter", dense=0.8, bm25=1.0)], "fact")
+    rows = features(
+        [signal(dense=0.9, bm25=4.0), signal("letter", dense=0.8, bm25=1.0)], "fact", FEATURES
+    )
     named = [dict(zip(FEATURES, r, strict=True)) for r in rows]
     assert named[0]["dense_gap"] == 0.0 and named[1]["dense_gap"] == pytest.approx(-0.1)
     assert named[0]["bm25_share"] == 1.0 and named[1]["bm25_share"] == 0.25
     assert named[1]["kind_letter"] == 1.0 and named[1]["kind_ingredient"] == 0.0
 
 
-def test_intent_interactions_only_for_ingredients() -> None:
-    rows = features([signal(), signal("quote")], "apply")
+def test_intent_interactions_only_for_their_kind() -> None:
+    rows = features([signal(), signal("quote")], "apply", FEATURES)
     col = FEATURES.index("apply_ingredient")
     assert [r[col] for r in rows] == [1.0, 0.0]
+    rows = features([signal("table"), signal("section")], "factual", ["fact_table", "kind_table"])
+    assert rows == [[1.0, 1.0], [0.0, 0.0]]
+    assert features([signal("table")], "apply", ["fact_table"]) == [[0.0]]
+
+
+def test_a_model_names_its_own_features() -> None:
+    """The core knows no document's kinds: a model file lists the ones it was trained with."""
+    ranker = LinearRanker([*SIGNALS, "kind_table"], [0.0] * 10, [1.0] * 10, [0.0] * 9 + [1.0])
+    rows = features([signal("section"), signal("table")], "general", ranker.names)
+    assert ranker.scores(rows).tolist() == [0.0, 1.0]
 
 
 def test_fit_learns_which_feature_marks_the_gold_candidate() -> None:
@@ -55,7 +68,7 @@ def test_fit_learns_which_feature_marks_the_gold_candidate() -> None:
             out.append((rows.tolist(), [float(i == gold) for i in range(6)]))
         return out
 
-    ranker = fit(groups(80), l2=0.1)
+    ranker = fit(groups(80), l2=0.1, names=FEATURES)
     assert int(np.argmax(ranker.weights)) == 2
     # On new groups: far above chance (1 in 6); the feature alone gets about 0.75.
     fresh = groups(200)
@@ -66,8 +79,8 @@ def test_fit_learns_which_feature_marks_the_gold_candidate() -> None:
 def test_questions_without_gold_teach_nothing() -> None:
     one = [1.0] + [0.0] * (N - 1)
     useful = [([one, [0.0] * N], [1.0, 0.0])]
-    a = fit(useful, 1.0).weights
-    b = fit(useful + [([one, [0.0] * N], [0.0, 0.0])], 1.0).weights
+    a = fit(useful, 1.0, FEATURES).weights
+    b = fit(useful + [([one, [0.0] * N], [0.0, 0.0])], 1.0, FEATURES).weights
     assert np.allclose(a, b)
 
 
@@ -77,8 +90,9 @@ def test_model_file_round_trip_and_feature_check(tmp_path: Path) -> None:
     path.write_text(json.dumps(ranker.to_dict()), encoding="utf-8")
     again = LinearRanker.load(path)
     assert again.weights.tolist() == list(range(N)) and again.info == {"x": 1}
+    assert again.names == FEATURES
     with pytest.raises(ValueError):
-        LinearRanker(FEATURES[:-1], [0.0] * (N - 1), [1.0] * (N - 1), [0.0] * (N - 1))
+        LinearRanker([*FEATURES[:-1], "colour"], [0.0] * N, [1.0] * N, [0.0] * N)
 
 
 def test_a_missing_model_file_is_a_clear_configuration_error(tmp_path: Path) -> None:

@@ -2,15 +2,21 @@
 
 Reciprocal rank fusion weighs dense, BM25 and title evidence the same way for every question.
 Which signal deserves trust depends on the question and the passage: an advice question wants
-an ingredient, a date question a letter field; a passage reached only through thesaurus words
+a body passage, a date question a letter field; a passage reached only through thesaurus words
 is weaker evidence than one that shares the asked words. A conditional-logit model (softmax
-over one question's candidates, trained on the question sets, `python -m profiles.recipe.train`)
-learns those weights. Its features are general signals, never words of a question.
+over one question's candidates, trained on question sets) learns those weights. Its features
+are general signals, never words of a question.
 
->>> ranker = LinearRanker(FEATURES, [0.0] * len(FEATURES), [1.0] * len(FEATURES),
-...                       [1.0] + [0.0] * (len(FEATURES) - 1))
->>> ranker.scores([[0.0] * 18, [-1.0] + [0.0] * 17]).tolist()
-[0.0, -1.0]
+A model names its features: the retrieval signals in ``SIGNALS`` and, for the section kinds of
+the documents it was trained on, ``kind_X`` (the candidate is of kind X), ``apply_X`` and
+``fact_X`` (of kind X, for an advice or a factual question). So the kinds of one profile's
+documents live in that profile's model file, not here.
+
+>>> ranker = LinearRanker(SIGNALS, [0.0] * 9, [1.0] * 9, [1.0] + [0.0] * 8)
+>>> rows = features([Signals("section", 0.9, 1, 1.0, 1.0, 1, False, 0.1),
+...                  Signals("table", 0.8, 2, 1.0, 1.0, 2, False, 0.1)], "general", SIGNALS)
+>>> [round(x, 2) for x in ranker.scores(rows).tolist()]
+[0.0, -0.1]
 """
 
 from __future__ import annotations
@@ -26,10 +32,7 @@ import numpy.typing as npt
 
 from recept.errors import ConfigError
 
-# Section kinds of the recipe's parser; other documents' kinds simply score 0 on these.
-KINDS = ("ingredient", "quote", "letter", "letter_meta", "intro", "outlook", "colophon")
-
-FEATURES = (
+SIGNALS = (
     "dense_gap",  # cosine minus the best candidate's cosine (dense-ranked chunks only)
     "dense_rr",  # 1 / (20 + dense rank)
     "bm25_share",  # BM25 score / best BM25 score
@@ -39,10 +42,28 @@ FEATURES = (
     "field_named",  # a letter field whose title the question uses ("welk kenmerk heeft de brief")
     "not_dense",  # a chunk dense ranking does not judge (short letter fields)
     "rrf",  # the fused score / best fused score
-    "apply_ingredient",  # an advice question and an ingredient
-    "fact_ingredient",  # a factual question and an ingredient
-    *(f"kind_{k}" for k in KINDS),
 )
+# Per section kind X: is of kind X; of kind X and the question asks advice; … asks a fact.
+KIND_PREFIXES = {"kind_": "", "apply_": "apply", "fact_": "factual"}
+
+
+def check_names(names: Sequence[str]) -> tuple[str, ...]:
+    """``names`` when every one is a signal or a kind feature, else a ValueError.
+
+    >>> check_names(["rrf", "kind_table", "fact_letter_meta"])
+    ('rrf', 'kind_table', 'fact_letter_meta')
+    >>> check_names(["colour"])
+    Traceback (most recent call last):
+    ValueError: unknown ranker features: colour
+    """
+    unknown = [
+        n
+        for n in names
+        if n not in SIGNALS and not any(n.startswith(p) and n != p for p in KIND_PREFIXES)
+    ]
+    if unknown:
+        raise ValueError(f"unknown ranker features: {', '.join(unknown)}")
+    return tuple(names)
 
 
 @dataclass(frozen=True)
@@ -60,37 +81,40 @@ class Signals:
     field_named: bool = False  # a letter field whose title words the question all uses
 
 
-def features(signals: Sequence[Signals], intent: str) -> list[list[float]]:
-    """One feature row per candidate, in ``FEATURES`` order.
+def features(signals: Sequence[Signals], intent: str, names: Sequence[str]) -> list[list[float]]:
+    """One feature row per candidate, in the order of ``names``.
 
     >>> rows = features([Signals("ingredient", 0.9, 1, 2.0, 1.0, 1, False, 0.1),
-    ...                  Signals("letter", None, None, 0.0, 0.0, None, True, 0.05)], "apply")
-    >>> dict(zip(FEATURES, rows[0]))["related_share"], dict(zip(FEATURES, rows[1]))["dense_gap"]
-    (0.5, -0.1)
+    ...                  Signals("letter", None, None, 0.0, 0.0, None, True, 0.05)], "apply",
+    ...                 ["related_share", "dense_gap", "apply_ingredient", "kind_letter"])
+    >>> rows
+    [[0.5, 0.0, 1.0, 0.0], [0.0, -0.1, 0.0, 1.0]]
     """
     dense_top = max((s.dense for s in signals if s.dense is not None), default=0.0)
     bm25_top = max((s.bm25 for s in signals), default=0.0) or 1.0
     fused_top = max((s.fused for s in signals), default=0.0) or 1.0
     rows = []
     for s in signals:
-        ingredient = float(s.kind == "ingredient")
-        rows.append(
-            [
-                s.dense - dense_top if s.dense is not None else -0.1,
-                1 / (20 + s.dense_rank) if s.dense_rank else 0.0,
-                s.bm25 / bm25_top,
-                1 / (20 + s.bm25_rank) if s.bm25_rank else 0.0,
-                (s.bm25 - s.bm25_plain) / bm25_top,
-                float(s.title),
-                float(s.field_named),
-                float(s.dense is None),
-                s.fused / fused_top,
-                ingredient * (intent == "apply"),
-                ingredient * (intent == "factual"),
-                *(float(s.kind == k) for k in KINDS),
-            ]
-        )
+        values = {
+            "dense_gap": s.dense - dense_top if s.dense is not None else -0.1,
+            "dense_rr": 1 / (20 + s.dense_rank) if s.dense_rank else 0.0,
+            "bm25_share": s.bm25 / bm25_top,
+            "bm25_rr": 1 / (20 + s.bm25_rank) if s.bm25_rank else 0.0,
+            "related_share": (s.bm25 - s.bm25_plain) / bm25_top,
+            "title": float(s.title),
+            "field_named": float(s.field_named),
+            "not_dense": float(s.dense is None),
+            "rrf": s.fused / fused_top,
+        }
+        rows.append([values[n] if n in values else _kind_feature(n, s.kind, intent) for n in names])
     return rows
+
+
+def _kind_feature(name: str, kind: str, intent: str) -> float:
+    for prefix, wanted in KIND_PREFIXES.items():
+        if name.startswith(prefix):
+            return float(name[len(prefix) :] == kind and (not wanted or intent == wanted))
+    raise ValueError(f"unknown ranker feature: {name}")
 
 
 class LinearRanker:
@@ -104,8 +128,7 @@ class LinearRanker:
         weights: npt.ArrayLike,
         info: dict[str, Any] | None = None,
     ) -> None:
-        if tuple(names) != FEATURES:
-            raise ValueError(f"ranker features {tuple(names)} differ from {FEATURES}")
+        self.names = check_names(names)
         self.mean = np.asarray(mean, dtype=np.float64)
         self.scale = np.asarray(scale, dtype=np.float64)
         self.weights = np.asarray(weights, dtype=np.float64)
@@ -118,7 +141,7 @@ class LinearRanker:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "features": list(FEATURES),
+            "features": list(self.names),
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
             "weights": self.weights.tolist(),
@@ -145,15 +168,16 @@ def load_ranker(path: Path) -> LinearRanker:
 Group = tuple[Sequence[Sequence[float]], Sequence[float]]  # one question: feature rows, gold
 
 
-def fit(groups: Sequence[Group], l2: float) -> LinearRanker:
+def fit(groups: Sequence[Group], l2: float, names: Sequence[str]) -> LinearRanker:
     """Fit the conditional logit: per question, softmax over its candidates, gold as target.
 
-    ``groups`` holds (feature rows, gold labels) per question; questions without a gold
-    candidate teach nothing and are skipped. ``l2`` penalises the standardised weights.
+    ``groups`` holds (feature rows, gold labels) per question, rows in the order of ``names``;
+    questions without a gold candidate teach nothing and are skipped. ``l2`` penalises the
+    standardised weights.
 
-    >>> one = [1.0] + [0.0] * 17
-    >>> g = [([one, [0.0] * 18], [1.0, 0.0]), ([[0.0] * 18, one], [0.0, 1.0])]
-    >>> bool(fit(g, 0.1).weights[0] > 0)
+    >>> one = [1.0] + [0.0] * 8
+    >>> g = [([one, [0.0] * 9], [1.0, 0.0]), ([[0.0] * 9, one], [0.0, 1.0])]
+    >>> bool(fit(g, 0.1, SIGNALS).weights[0] > 0)
     True
     """
     from scipy.optimize import minimize  # training only
@@ -177,4 +201,4 @@ def fit(groups: Sequence[Group], l2: float) -> LinearRanker:
         return total, grad
 
     w = minimize(loss, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B").x
-    return LinearRanker(FEATURES, mean, scale, w)
+    return LinearRanker(names, mean, scale, w)

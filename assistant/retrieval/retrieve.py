@@ -333,7 +333,7 @@ class HybridRetriever:
         t2 = time.perf_counter()
         order = {cid: s.fused for cid, s in found.items()}
         if self.ranker is not None and found:
-            rows = features(list(found.values()), question_intent(query))
+            rows = features(list(found.values()), question_intent(query), self.ranker.names)
             order = dict(zip(found, self.ranker.scores(rows).tolist(), strict=True))
         # A section the question names outright ("Hoe pas ik 'Doen' toe?") is what it asks about.
         named = {

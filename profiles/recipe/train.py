@@ -30,7 +30,7 @@ from assistant.api import Assistant
 from assistant.conversation.references import resolve
 from assistant.query.language import question_intent, strip_frame
 from assistant.retrieval import adapter as adapt
-from assistant.retrieval.rerank import FEATURES, Group, LinearRanker, features, fit
+from assistant.retrieval.rerank import SIGNALS, Group, LinearRanker, features, fit
 from assistant.retrieval.retrieve import HybridRetriever
 from evals.cases import load_cases
 from evals.metrics import contains_any
@@ -59,6 +59,14 @@ TRAIN = (
     "holdout20",
 )
 VALIDATE = ("holdout4", "holdout8", "holdout12")
+# The reranker's features: the general signals, and the recipe's own section kinds.
+KINDS = ("ingredient", "quote", "letter", "letter_meta", "intro", "outlook", "colophon")
+FEATURES = (
+    *SIGNALS,
+    "apply_ingredient",  # an advice question and an ingredient
+    "fact_ingredient",  # a factual question and an ingredient
+    *(f"kind_{k}" for k in KINDS),
+)
 TEMPERATURE = 0.02  # the softmax of the adapter; 0.005–0.02 were alike in cross-validation
 
 
@@ -141,7 +149,7 @@ def collect(
     for q in answerable(qs):
         vector = q.vector if adapter is None else adapter.apply(q.vector)
         found = retriever.signals(q.query, vector)
-        rows = features(list(found.values()), question_intent(q.query))
+        rows = features(list(found.values()), question_intent(q.query), FEATURES)
         gold = [float(contains_any(retriever.by_id[cid].text, q.gold)) for cid in found]
         out.append(((rows, gold), [s.fused for s in found.values()]))
     return out
@@ -192,7 +200,7 @@ def train(
     matrix = corpus.fit([data[n] for n in TRAIN], l2)
     # Each set's signals from an adapter fitted on the other sets (cross-fitting).
     outer = {name: _cross_fitted(retriever, corpus, data, TRAIN, l2, only=name) for name in TRAIN}
-    ranker = fit([g for name in TRAIN for g, _ in outer[name]], l2)
+    ranker = fit([g for name in TRAIN for g, _ in outer[name]], l2, FEATURES)
     report: dict[str, Any] = {}
     if cross_validate:
         # Leave one set out: the held-out set is scored with an adapter and a ranker that never
@@ -201,7 +209,7 @@ def train(
         # 343 adapters, took over 40 minutes on 2 cores; this one reuses the 18 above).
         cv: dict[str, Any] = {}
         for held in TRAIN:
-            inner = fit([g for n in TRAIN if n != held for g, _ in outer[n]], l2)
+            inner = fit([g for n in TRAIN if n != held for g, _ in outer[n]], l2, FEATURES)
             cv[held] = {
                 "rrf": hits(collect(retriever, data[held], None), None),
                 "adapter+rrf": hits(outer[held], None),
