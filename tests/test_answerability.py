@@ -101,3 +101,55 @@ def test_each_part_of_a_two_part_question_gets_its_own_citations(assistant: Assi
     assert "niet" in second  # the amount is not in the recipe: said so, nothing cited for it
     assert answer.answerability == "partial" and answer.refused
     assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def named(
+    text: str, title: str = "", kind: str = "section", speaker: str = "", embed: str = ""
+) -> Passage:
+    chunk = Chunk("c", "d", kind, title, 0, len(text), text, embed or text, "", speaker=speaker)
+    return Passage(chunk, 1.0)
+
+
+def test_who_holds_an_office_and_which_named_things_are_asked_as_names() -> None:
+    assert asked_kind("Wie is de nieuwe voorzitter van de commissie?") == "person"
+    assert asked_kind("Which alderman signed the covenant?") == "person"
+    assert asked_kind("Welke vier gemeenten doen mee?") == "names"
+    assert asked_kind("Which regions take part?") == "names"
+    # No office or class of named things, or not asked: no kind.
+    assert asked_kind("Aan wie is de brief van de gedeputeerde gericht?") == ""
+    assert asked_kind("Welke maatregelen stelt het college voor?") == ""
+    assert asked_kind("We weten niet voor welke wethouder we werken. Hoe lossen we dat op?") == ""
+    assert asked_kind("How do we keep up with what neighbouring towns are doing?") == ""
+
+
+def test_a_person_is_given_by_a_name_in_a_passage_about_the_office() -> None:
+    vocab = set(tokenize("voorzitter commissie vergadert vier keer per jaar wethouder"))
+    without = [named("De commissie heeft een voorzitter en vergadert vier keer per jaar.")]
+    with_name = [named("Voorzitter van de commissie is Anna de Vries, wethouder van Ede.")]
+    q = "Wie is de voorzitter van de commissie?"
+    assert missing_kind(q, without, vocab) == "person"
+    assert missing_kind(q, with_name, vocab) == ""
+    # A quote's speaker is named by the passage too.
+    quote = [named("Wij moeten samen optrekken.", "Citaat", "quote", speaker="Piet Bos")]
+    asked = "Welke wethouder zei dat we samen moeten optrekken?"
+    assert kind_given(asked, "person", quote, vocab | set(tokenize("samen optrekken")))
+
+
+def test_names_of_a_list_need_two_names_not_counts_or_headings() -> None:
+    vocab = set(tokenize("gemeenten regio negen provincie deel nemen sterke"))
+    counted = [
+        named("De provincie telt negen regio's en 44 gemeenten."),
+        named("44 STERKE GEMEENTEN, 9 STERKE REGIO'S", "Slot"),
+    ]
+    listed = [named("Vijf gemeenten nemen deel: Aalburg, Beekdal, Zandwijk en Veldhoven.")]
+    assert missing_kind("Welke gemeenten nemen deel?", counted, vocab) == "names"
+    assert missing_kind("Welke gemeenten nemen deel?", listed, vocab) == ""
+    # A table's rows name one thing each; together they are a list.
+    rows = [
+        named(f"| {n} | 12 |", "Tabel 1", "table", embed=f"Gemeenten die deel nemen. Gemeente: {n}")
+        for n in ("Aalburg", "Beekdal")
+    ]
+    assert missing_kind("Welke gemeenten nemen deel?", rows, vocab) == ""
+    # A name the question itself uses is not an answer to it.
+    one = [named("Bij de conferentie in Haarlem namen gemeenten uit Noord-Holland deel.")]
+    assert missing_kind("Which municipalities took part in Haarlem?", one, vocab) == "names"

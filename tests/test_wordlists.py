@@ -19,6 +19,8 @@ DATA_FILES = [
     ("assistant.query", "function_words_en.txt"),
     ("assistant.query", "function_words_nl.txt"),
     ("assistant.query", "overview_words.txt"),
+    ("assistant.query", "office_titles.txt"),
+    ("assistant.query", "named_classes.txt"),
 ]
 
 
@@ -37,6 +39,8 @@ def test_the_shipped_lists_load() -> None:
     assert {"the", "how"} <= word_list("function_words_en")
     assert {"de", "hoe"} <= word_list("function_words_nl")
     assert "overzicht" in word_list("overview_words", folded=True)
+    assert "voorzitter" in word_list("office_titles", folded=True)
+    assert "regios" in word_list("named_classes", folded=True)
 
 
 def test_an_inflected_english_word_finds_its_base_entry() -> None:

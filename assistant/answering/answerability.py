@@ -33,9 +33,21 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from assistant.answering.compose import body_sentences
+from assistant.query.language import word_list
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expand_query
 from recept.schema import Passage
+
+
+def _alternation(name: str) -> str:
+    return "|".join(sorted(word_list(name, folded=True), key=len, reverse=True))
+
+
+_TITLES = _alternation("office_titles")  # "voorzitter", "alderman": held by one named person
+_CLASSES = _alternation("named_classes")  # "gemeenten", "regions": things with proper names
+# One word before the noun ("de nieuwe voorzitter", "welke negen regio's"), not a phrase
+# ("wie is de brief van gedeputeerde …" asks for no gedeputeerde).
+_ADJECTIVE = r"(?!(?:van|of|aan|to|the|de|het)\b)\w+ "
 
 # What a question asks for, by its interrogative (folded text: no accents, lower case).
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -66,6 +78,28 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:cost|pay|spend|contribute|receive|get))\b"
         ),
     ),
+    (
+        # "Wie is de voorzitter …?", "welke wethouder …?", "who chairs …?": a person's name.
+        "person",
+        re.compile(
+            rf"\bwie (?:is|was|zijn|waren|wordt|werd) (?:de|het|die|deze|hun|haar|zijn) "
+            rf"(?:{_ADJECTIVE})?(?:{_TITLES})\b|\bwelke (?:{_ADJECTIVE})?(?:{_TITLES})\b|"
+            rf"\bwho (?:is|was|are|were) (?:the|their|its|his|her) "
+            rf"(?:{_ADJECTIVE})?(?:{_TITLES})\b|\bwhich (?:{_ADJECTIVE})?(?:{_TITLES})\b|"
+            rf"\bwho (?:chairs|chaired|leads|led|heads|headed)\b|"
+            rf"\b(?:naam|name) (?:van|of) (?:de|het|the) (?:{_TITLES})\b"
+        ),
+    ),
+    (
+        # "Welke gemeenten …?", "which regions …?", "noem de partijen": names of several things.
+        "names",
+        re.compile(
+            # Not "what": "keeping up with what neighbouring towns do" asks for no names.
+            rf"\b(?:welke|which) (?:{_ADJECTIVE})?(?:{_CLASSES})\b|"
+            rf"\b(?:noem|name|list) (?:de|alle|the|all) (?:{_ADJECTIVE})?(?:{_CLASSES})\b|"
+            rf"\b(?:namen|names) (?:van|of) (?:de|the|alle|all) (?:{_ADJECTIVE})?(?:{_CLASSES})\b"
+        ),
+    ),
 )
 
 _MONTHS = (
@@ -84,21 +118,85 @@ _GIVES: dict[str, re.Pattern[str]] = {
     ),
 }
 
+# A proper name in running text: a capitalised word ("Haarlem", "Noord-Holland") or an
+# acronym ("VNG"), with the particles of Dutch surnames between ("Van der Berg").
+_NAME = re.compile(
+    r"(?<![\w'‘“„\"-])(?:[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)*|[A-Z]{2,})"
+    r"(?:\s+(?:(?:van|de|der|den|het|&)\s+)*(?:[A-Z][a-zà-ÿ]+|[A-Z]{2,}))*"
+)
+NAMES_NEEDED = {"person": 1, "names": 2}  # one person's name; a list has at least two
+
 TOP = 3  # passages a typed answer must come from: the ones the answer is built on
 LABELS = {
     "date": ("datum of tijdstip", "date"),
     "amount": ("bedrag", "amount"),
+    "person": ("naam van een persoon", "person's name"),
+    "names": ("namen", "names"),
 }
 
 
+def proper_names(text: str, first_counts: bool = False) -> set[str]:
+    """The proper names in ``text``; the first word is capitalised anyway, so it counts
+    only when ``first_counts`` (the label of a table row). So is a word that opens a quoted
+    phrase, and every word of a heading in capitals: none of them is a name by its capital.
+
+    >>> sorted(proper_names("Vijf gemeenten nemen deel: Duinwaarde, Helmerdijk en Van der Berg."))
+    ['Duinwaarde', 'Helmerdijk', 'Van der Berg']
+    >>> sorted(proper_names("Gunnen is belangrijk voor de VNG."))
+    ['VNG']
+    >>> proper_names("44 STERKE GEMEENTEN, 9 STERKE REGIO'S"), proper_names("de dag 'Sterke regio'")
+    (set(), set())
+    """
+    if sum(ch.isupper() for ch in text) > sum(ch.islower() for ch in text):
+        return set()
+    found = list(_NAME.finditer(text))
+    first = re.search(r"[^\W\d_]", text)
+    return {m.group(0) for m in found if first_counts or first is None or m.start() > first.start()}
+
+
 def asked_kind(question: str) -> str:
-    """The kind of value the question asks for ('date', 'amount'), or '' for any other."""
-    q = fold(question)
-    return next((kind for kind, pattern in _ASKS if pattern.search(q)), "")
+    """The kind of value the question asks for ('date', 'amount', 'person', 'names'), or ''.
+
+    >>> asked_kind("Wie is de voorzitter van het algemeen bestuur?")
+    'person'
+    >>> asked_kind("Welke negen regio's zijn dat?"), asked_kind("Welke rol heeft de raad?")
+    ('names', '')
+    """
+    q = _folded(question)
+    kind = next((kind for kind, pattern in _ASKS if pattern.search(q)), "")
+    if kind in NAMES_NEEDED and not pattern_in_a_question(dict(_ASKS)[kind], question):
+        return ""  # "… weten niet voor welke wethouder ze werken. Hoe …?" asks no name
+    return kind
+
+
+def pattern_in_a_question(pattern: re.Pattern[str], question: str) -> bool:
+    """Whether ``pattern`` matches a sentence that asks: one ending in a question mark, or
+    the whole text when it has none.
+
+    >>> p = re.compile("welke wethouder")
+    >>> pattern_in_a_question(p, "Zij weten niet voor welke wethouder ze werken. Wat nu?")
+    False
+    >>> pattern_in_a_question(p, "welke wethouder gaat erover")
+    True
+    """
+    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    return any(pattern.search(_folded(s)) for s in asking)
+
+
+def _folded(text: str) -> str:
+    # "regio's" is "regios" in the word lists.
+    return re.sub(r"(?<=\w)['’](?=s\b)", "", fold(text))
 
 
 def gives_kind(kind: str, text: str) -> bool:
-    """Whether ``text`` holds a value of ``kind``."""
+    """Whether ``text`` holds a value of ``kind`` (for names: at least one name).
+
+    >>> gives_kind("person", "Dat zegt Joris Wijnands."), gives_kind("person", "Dat zegt hij.")
+    (True, False)
+    """
+    if kind in NAMES_NEEDED:
+        return bool(proper_names(text))
     return bool(_GIVES[kind].search(fold(text)))
 
 
@@ -109,31 +207,65 @@ def subject_words(question: str) -> set[str]:
     >>> sorted(subject_words("Op welke datum zijn de verkiezingen?"))
     ['verkies']
     """
-    q = _ASKS_STRIP.sub(" ", fold(question))
+    q = _ASKS_STRIP.sub(" ", _folded(question))
     return set(tokenize(expand_query(q))) - _KIND_WORDS
 
 
-_ASKS_STRIP = re.compile("|".join(p.pattern for _, p in _ASKS))
+# The words that ask for a date or an amount are no subject; an office ("voorzitter") or a
+# class of named things ("regio's") is: the names must be of that office or class.
+_ASKS_STRIP = re.compile("|".join(p.pattern for k, p in _ASKS if k in ("date", "amount")))
 _KIND_WORDS = set(tokenize("datum dag jaar bedrag geld euro budget kost kosten"))
 
 
 def kind_given(
     question: str, kind: str, passages: Sequence[Passage], vocabulary: Collection[str]
 ) -> bool:
-    """Whether one sentence of the top passages gives a value of ``kind`` about the subject.
+    """Whether the top passages give a value of ``kind`` about the subject.
 
     About the subject means: the sentence (with its heading) holds at least half of the
     question's subject words that the documents use, so a date next to one shared word
     ("provincie") is not the date of something else the question names. Words the documents
-    never use (a misspelling, the user's own verb) are no evidence either way.
+    never use (a misspelling, the user's own verb) are no evidence either way. A date or an
+    amount must stand in one such sentence. Names are read per passage: a passage about the
+    subject (its text, heading and speaker) that names a person, or, for a list, two or more
+    things (a list's items, a table's rows, and across passages).
     """
     known = subject_words(_asking(question, kind)) & set(vocabulary)
     need = (len(known) + 1) // 2
+    if kind in NAMES_NEEDED:
+        asked = _folded(question)
+        offices = known & set(tokenize(" ".join(word_list("office_titles", folded=True))))
+        names: set[str] = set()
+        for p in passages[:TOP]:
+            about = f"{p.chunk.title} {p.chunk.speaker} {p.chunk.role} {p.chunk.embed_text}"
+            words = set(tokenize(f"{about} {p.chunk.text}"))
+            # A passage that names the office asked for ("gedeputeerde") is about it, though
+            # the question's other words paraphrase the passage.
+            if len(known & words) < need and not (kind == "person" and offices & words):
+                continue
+            for _, sentence in _sentences(p):
+                # A name the question itself uses ("… in Haarlem") is not what it asks for.
+                names |= {n for n in _names(p, sentence) if _folded(n) not in asked}
+            if len(names) >= NAMES_NEEDED[kind]:
+                return True
+        return False
     for p in passages[:TOP]:
-        for sentence in _sentences(p):
-            if gives_kind(kind, sentence) and len(known & set(tokenize(sentence))) >= need:
+        for context, sentence in _sentences(p):
+            if gives_kind(kind, f"{context} {sentence}") and (
+                len(known & set(tokenize(f"{context} {sentence}"))) >= need
+            ):
                 return True
     return False
+
+
+def _names(p: Passage, sentence: str) -> set[str]:
+    """The proper names a sentence of ``p`` gives: a table row's label counts, and so does
+    the speaker of a quote."""
+    chunk = p.chunk
+    if chunk.kind == "letter_meta":
+        sentence = chunk.text  # the value, not the label words of the embedded text
+    found = proper_names(sentence, first_counts=chunk.kind == "table")
+    return found | ({chunk.speaker} if chunk.speaker else set())
 
 
 def _asking(question: str, kind: str) -> str:
@@ -147,15 +279,15 @@ def _asking(question: str, kind: str) -> str:
     return next((s for s in sentences if pattern.search(fold(s))), question)
 
 
-def _sentences(p: Passage) -> Iterable[str]:
-    # A passage's heading or field label counts with each of its sentences: "Verzenddatum"
-    # is what "12 DEC. 2022" is the date of.
-    # A letter field is found by its label's usual names too ("verzonden" for "Verzenddatum").
+def _sentences(p: Passage) -> Iterable[tuple[str, str]]:
+    """(context, sentence) pairs. A passage's heading or field label counts with each of its
+    sentences as context: "Verzenddatum" is what "12 DEC. 2022" is the date of. A letter field
+    is found by its label's usual names too ("verzonden" for "Verzenddatum")."""
     if p.chunk.kind == "letter_meta" and p.chunk.embed_text:
-        yield p.chunk.embed_text
+        yield "", p.chunk.embed_text
         return
     for sentence in body_sentences(p.chunk) or [p.chunk.text]:
-        yield f"{p.chunk.title} {sentence}"
+        yield p.chunk.title, sentence
 
 
 def missing_kind(question: str, passages: Sequence[Passage], vocabulary: Collection[str]) -> str:
