@@ -239,8 +239,18 @@ def asks_question(text: str) -> bool:
     >>> asks_question("graag, voor de raad"), asks_question("dan kan ik het doorsturen")
     (False, False)
     """
-    if "?" in text:
-        return True
+    return "?" in text or opens_with_question_word(text)
+
+
+def opens_with_question_word(text: str) -> bool:
+    """Whether a clause of ``text`` opens with a question word: it asks for information,
+    where "kun je …?" asks the assistant to do something.
+
+    >>> opens_with_question_word("Hoeveel raden hebben zo'n motie aangenomen?")
+    True
+    >>> opens_with_question_word("Kun je daar een motie van maken?")
+    False
+    """
     lex = words()
     return any(clause and clause[0][1] in lex.question_word for clause in _clauses(text))
 
@@ -349,11 +359,13 @@ def classify_turn(question: str, history: Sequence[Message]) -> Turn:
         )
         bare = (not rest.content or qualifies) and rest.ordinal is None
         # "Kun je daar een motie van maken voor onze raad?": a motion on what "daar" points at;
-        # its other words only qualify it, unless they instruct the assistant.
+        # its other words only qualify it, unless they instruct the assistant or ask about
+        # motions ("Hoeveel raden hebben zo'n motie aangenomen?").
         motion_of_that = (
             request.op == "motion"
             and bool(rest.references)
             and not split_instructions(request.rest)[1]
+            and not opens_with_question_word(request.rest)
         )
         if (bare or motion_of_that) and (has_answer or request.op != "motion"):
             return Turn("transform", question, request.language, request.op, rest)
