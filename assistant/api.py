@@ -23,6 +23,7 @@ from assistant.answering.compose import (
     find_amount,
     is_amount_question,
 )
+from assistant.answering.examples import document_name, examples_from_structure, interleave
 from assistant.conversation.references import quoted_documents, resolve
 from assistant.conversation.rework import rework
 from assistant.conversation.state import classify_turn, previous_turn
@@ -121,10 +122,13 @@ def routed_retriever(
         if profile is not None and profile.ranker_path and learned_order:
             ranker = load_ranker(profile.ranker_path) if settings.reranker == "learned" else None
         view = store if len(by_doc) == 1 else DocumentView(store, doc_id, len(doc_chunks))
+        title = str(docs_meta.get(doc_id, {}).get("title", ""))
         per_document[doc_id] = HybridRetriever(
-            view, embedder, doc_chunks, thesaurus=thesaurus, ranker=ranker, adapter=adapter
-        )
-    neutral = HybridRetriever(store, embedder, chunks, thesaurus=thesaurus)
+            view, embedder, doc_chunks, thesaurus=thesaurus, ranker=ranker, adapter=adapter,
+            document_titles=[title],
+        )  # fmt: skip
+    titles = [str(m.get("title", "")) for m in docs_meta.values()]
+    neutral = HybridRetriever(store, embedder, chunks, thesaurus=thesaurus, document_titles=titles)
     return RoutedRetriever(store, embedder, per_document, neutral)
 
 
@@ -254,6 +258,22 @@ class Assistant:
     def document_titles(self) -> dict[str, str]:
         """Every indexed document's id and title, in id order."""
         return {d: self.title(d) for d in sorted(self.documents)}
+
+    def example_questions(self, k: int = 4) -> list[str]:
+        """Questions to show a new user: each document's profile's examples, else questions
+        made from its own structure, taking from each document in turn."""
+        per_document = []
+        several = len(self.documents) > 1
+        for doc_id in sorted(self.documents):
+            profile = self.profile_of.get(doc_id)
+            chunks = [c for c in self.retriever.chunks if c.doc_id == doc_id]
+            per_document.append(
+                list(profile.examples) if profile and profile.examples
+                else examples_from_structure(
+                    chunks, self.title(doc_id), document_name(self.title(doc_id), several)
+                )
+            )  # fmt: skip
+        return interleave(per_document, k)
 
     def title(self, doc_id: str) -> str:
         """A document's title for people: from the index manifest, else from its text."""

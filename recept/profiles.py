@@ -39,6 +39,7 @@ class Profile:
     # the question; written for this document, never applied to another.
     off_topic: tuple[str, ...] = ()
     description: str = ""  # one line for people: what this kind of document is
+    examples: tuple[str, ...] = ()  # questions to show a new user (else made from structure)
     extras: dict[str, object] = field(default_factory=dict)
 
 

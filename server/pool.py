@@ -85,6 +85,8 @@ def run_job(assistant: Assistant, kind: str, kw: dict[str, Any]) -> Iterator[Any
         yield assistant.corpus_chunks()
     elif kind == "titles":
         yield assistant.document_titles()
+    elif kind == "examples":
+        yield assistant.example_questions()
     else:
         raise ValueError(f"unknown job {kind!r}")
 
@@ -328,3 +330,7 @@ class PooledAssistant:
     def document_titles(self) -> dict[str, str]:
         titles: dict[str, str] = last(self.pool.iterate("titles"))
         return titles
+
+    def example_questions(self) -> list[str]:
+        examples: list[str] = last(self.pool.iterate("examples"))
+        return examples

@@ -117,3 +117,25 @@ def test_a_motion_about_the_second_letter_cites_that_letter_and_names_it(both: A
     assert "Z-2025-00418" in text and "1938042" not in text
     assert "Recept voor de toekomst" not in text.split("**Bronnen**")[0]
     assert "«Raadsinformatiebrief»" in text
+
+
+def test_naming_a_document_names_none_of_its_sections(both: Assistant) -> None:
+    """The letter's opening section carries the letter's title; naming the letter is no title
+    match for it, and a short letter field that shares a related word ("brief" → "mail") does
+    not outrank the chapter the question asks about."""
+    field = both.ask("Wat is het kenmerk van de raadsinformatiebrief?")
+    assert field.passages[0].chunk.title == "Brief: kenmerk"
+    assert field.passages[0].chunk.doc_id == LETTER_ID
+    chapter = both.ask("Wat zegt de raadsinformatiebrief over de aanleiding?")
+    assert chapter.passages[0].chunk.title == "1. Aanleiding"
+
+
+def test_example_questions_come_from_each_document(both: Assistant) -> None:
+    examples = both.example_questions(8)
+    assert "Geef alle ingrediënten" in examples  # the recipe profile's own
+    made = [q for q in examples if q not in (both.profile_of[RECIPE_ID].examples)]  # type: ignore[union-attr]
+    assert any("kenmerk" in q for q in made) and any(q.startswith("Stel een motie") for q in made)
+    for q in made:
+        answer = both.ask(q)
+        assert not answer.refused, q
+        assert LETTER_ID in docs_cited(answer), q

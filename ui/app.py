@@ -45,6 +45,7 @@ class AssistantHolder:
         self._assistant: AnswerService | None = None
         self._corpus: dict[str, Chunk] | None = None
         self._titles: dict[str, str] | None = None
+        self._examples: list[str] | None = None
         self._lock = threading.Lock()
 
     def get(self) -> AnswerService:
@@ -65,6 +66,12 @@ class AssistantHolder:
         if self._titles is None:
             self._titles = dict(self.get().document_titles())
         return self._titles
+
+    def examples(self) -> list[str]:
+        """Example questions for the chat, from the indexed documents."""
+        if self._examples is None:
+            self._examples = list(self.get().example_questions())
+        return self._examples
 
     def status(self) -> str:
         """Empty when the assistant is ready, else an HTML notice with the reason in Dutch."""
@@ -174,20 +181,24 @@ def build_app(assistant_factory: AssistantFactory, settings: Settings) -> gr.Blo
             api_visibility="private",
         ).then(**chat.ask_kwargs())
 
-        def on_load() -> tuple[Any, str, str, Any, Any]:
+        def on_load() -> tuple[Any, ...]:
             problem = holder.status()
             if problem:
-                return gr.HTML(problem, visible=True), problem, "", gr.skip(), gr.skip()
+                skip = [gr.skip()] * (2 + len(chat.examples))
+                return gr.HTML(problem, visible=True), problem, "", *skip
             facts, cards = browser_ctrl.overview()
             titles = holder.titles()
             docs = [(titles.get(d, d), d) for d in chat_ctrl.document_choices()]
             scope = gr.CheckboxGroup(choices=docs, value=[], visible=len(docs) > 1)
             head = header_html([t for t, _ in docs])
-            return gr.HTML("", visible=False), facts, cards, scope, head
+            questions = holder.examples()[: len(chat.examples)]
+            questions += [""] * (len(chat.examples) - len(questions))
+            buttons = [gr.Button(q, visible=bool(q)) for q in questions]
+            return gr.HTML("", visible=False), facts, cards, scope, head, *buttons
 
         app.load(
             on_load,
-            outputs=[status, browser.facts, browser.cards, chat.scope, header],
+            outputs=[status, browser.facts, browser.cards, chat.scope, header, *chat.examples],
             api_visibility="private",
         )
     return app

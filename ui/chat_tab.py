@@ -25,12 +25,7 @@ from ui.render import chat_markdown, empty_panel, notice_html, sources_html
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = (
-    "Geef alle ingrediënten",
-    "Hoe pas ik 'Gunnen' toe bij woningbouw?",
-    "Wat betekent ANNA?",
-    "Stel een motie op over regionale samenwerking",
-)
+EXAMPLE_SLOTS = 4  # example buttons; their questions come from the documents when the page loads
 THINKING = "*Even zoeken in de documenten…*"
 THANKS_TEXT = "Bedankt voor uw feedback! Zo wordt de assistent beter."
 UNEXPECTED = "Er ging iets mis bij het beantwoorden. Probeer het nog eens of stel de vraag anders."
@@ -275,8 +270,8 @@ def _notice(message: str, kind: str = "let-op") -> Any:
     return gr.HTML(notice_html(message, kind) if message else "", visible=bool(message))
 
 
-def _setter(value: str) -> Callable[[], str]:
-    return lambda: value
+def _same(value: str) -> str:
+    return value
 
 
 @dataclass
@@ -290,6 +285,7 @@ class ChatTab:
     notice: gr.HTML
     session: gr.State
     scope: gr.CheckboxGroup  # which documents to search (shown when there are several)
+    examples: list[gr.Button]  # example questions, filled from the documents on page load
 
     def ask_kwargs(self) -> dict[str, Any]:
         """Event arguments that ask the question in the textbox (for ``.then(**…)``)."""
@@ -344,8 +340,14 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
             with gr.Row(elem_id="voorbeelden"):
                 gr.Markdown("Voorbeelden:", elem_classes=["voorbeelden-label"])
                 example_buttons = [
-                    gr.Button(q, size="sm", variant="secondary", elem_classes=["voorbeeld"])
-                    for q in EXAMPLES
+                    gr.Button(
+                        "",
+                        size="sm",
+                        variant="secondary",
+                        elem_classes=["voorbeeld"],
+                        visible=False,
+                    )
+                    for _ in range(EXAMPLE_SLOTS)
                 ]
             with gr.Accordion("Feedback op het laatste antwoord", open=False, elem_id="feedback"):
                 comment = gr.Textbox(
@@ -368,15 +370,16 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
                 js_on_load=SCROLL_JS,
                 padding=False,
             )
-    tab = ChatTab(controller, chatbot, textbox, sources, notice, session, scope)
+    tab = ChatTab(controller, chatbot, textbox, sources, notice, session, scope, example_buttons)
     scope.change(
         controller.set_documents, inputs=[scope, session], outputs=session, api_visibility="private"
     )
     ask = tab.ask_kwargs()
     textbox.submit(**ask)
     send.click(**ask)
-    for button, q in zip(example_buttons, EXAMPLES, strict=True):
-        button.click(_setter(q), outputs=textbox, api_visibility="private").then(**ask)
+    for button in example_buttons:
+        # A button's value is its label: the question it shows is the one it asks.
+        button.click(_same, inputs=button, outputs=textbox, api_visibility="private").then(**ask)
     up.click(
         lambda c, s: controller.rate_last("up", c, s),
         inputs=[comment, session],

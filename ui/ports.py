@@ -43,5 +43,7 @@ class AnswerService(Protocol):
 
     def document_titles(self) -> dict[str, str]: ...
 
+    def example_questions(self) -> list[str]: ...
+
 
 GetAssistant = Callable[[], AnswerService]

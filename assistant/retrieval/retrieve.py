@@ -281,6 +281,7 @@ class HybridRetriever:
         thesaurus: Thesaurus | None = None,
         ranker: LinearRanker | None = None,
         adapter: QueryAdapter | None = None,
+        document_titles: Iterable[str] = (),
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -298,6 +299,10 @@ class HybridRetriever:
         self.dense_excluded = {c.id for c in self.chunks if not dense_ok(c)}
         self.skip = {c.id for c in self.chunks if is_low_value(c)}
         self.field_labels = field_labels(self.chunks)
+        # A question that names the document ("het kenmerk van de raadsinformatiebrief") names
+        # no section, though the document's opening section carries its title as heading.
+        own = {_name_phrase(t) for t in document_titles} - {""}
+        self.untitled = {c.id for c in self.chunks if _name_phrase(c.title) in own}
 
     def search(
         self,
@@ -393,9 +398,13 @@ class HybridRetriever:
         lex_hits = self.bm25.best(bm25, self.candidates)
         lex_rank = [self.chunks[i].id for i, _ in lex_hits if self.chunks[i].id not in self.skip]
         # Chunks dense ranking does not judge (short letter fields) keep their lexical place
-        # there too, so fusion does not punish them for being absent from one list.
-        fused_dense = _impute(dense_rank, lex_rank, self.dense_excluded)
-        titles = title_matches(query, self.chunks)
+        # there too, so fusion does not punish them for being absent from one list. Without a
+        # learned ranker to weigh that double count, only a field the question names gets it:
+        # else a short field that shares one word with the question ("mail" for "brief")
+        # outranks every passage.
+        stand_in = self.dense_excluded if self.ranker is not None else fields
+        fused_dense = _impute(dense_rank, lex_rank, stand_in)
+        titles = [cid for cid in title_matches(query, self.chunks) if cid not in self.untitled]
         # A phrase the user quotes from the text marks its passage as surely as a title.
         for span in quoted_spans(query):
             for i, _ in self.bm25.top(span, self.candidates):

@@ -36,4 +36,10 @@ PROFILE = Profile(
     ranker_path=RANKER,
     off_topic=read_lines(HERE / "off_topic.txt"),
     description="Brief van GS Noord-Holland met het recept van 14 ingrediënten en drie citaten",
+    examples=(
+        "Geef alle ingrediënten",
+        "Hoe pas ik 'Gunnen' toe bij woningbouw?",
+        "Wat betekent ANNA?",
+        "Stel een motie op over regionale samenwerking",
+    ),
 )
