@@ -517,7 +517,7 @@ class Assistant:
         notes: list[str] = []
         # On topic, but the kind of value asked for (a date, an amount) is not in what was
         # found: say so first, then what the documents do say (answerability "partial").
-        missing = missing_kind(q, passages, self.retriever.vocabulary)
+        missing = missing_kind(q, passages, self.retriever.vocabulary, context=query)
         prefix = partial_lead(missing, lang) + "\n\n" if missing else ""
         outcome = {"answerability": "partial"} if missing else {}
         if missing:

@@ -153,3 +153,20 @@ def test_names_of_a_list_need_two_names_not_counts_or_headings() -> None:
     # A name the question itself uses is not an answer to it.
     one = [named("Bij de conferentie in Haarlem namen gemeenten uit Noord-Holland deel.")]
     assert missing_kind("Which municipalities took part in Haarlem?", one, vocab) == "names"
+
+
+def test_how_much_with_a_verb_of_paying_asks_for_an_amount() -> None:
+    """The Dutch twins of "how much does … pay/receive" (already an amount question)."""
+    assert asked_kind("Hoeveel betaalt de gemeente aan de regeling?") == "amount"
+    assert asked_kind("Hoeveel krijgen de dorpen uit het fonds?") == "amount"
+    # A count of things is no sum of money.
+    assert asked_kind("Hoeveel gemeenten krijgen een bijdrage?") == ""
+
+
+def test_a_follow_up_without_a_subject_of_its_own_asks_about_the_previous_one() -> None:
+    found = [passage("De voorzitter van het bestuur is Anna Bos. Het fonds bestaat sinds 2019.")]
+    vocab = set(tokenize("voorzitter bestuur anna bos fonds bestaat"))
+    # "Sinds wanneer is zij dat?" has no subject words; the search query carries them.
+    asked = "En sinds wanneer is zij dat al?"
+    assert missing_kind(asked, found, vocab, context=f"{asked} voorzitter bestuur") == "date"
+    assert missing_kind(asked, found, vocab, context=f"{asked} fonds bestaat") == ""

@@ -71,6 +71,10 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             # "Hoe hoog wordt de uittreedsom?", "wat heeft het onderzoek gekost?", "how much
             # did the province pay?": the interrogatives of a sum of money.
+            # "hoeveel ontvangt/betaalt/kost …": how much, with a verb of paying or receiving.
+            r"\bhoeveel (?:ontvangt|ontvangen|ontving|ontvingen|krijgt|krijgen|kreeg|kregen|"
+            r"betaalt|betalen|betaalde|betaalden|kost|kosten|kostte|kostten|bedraagt|bedragen|"
+            r"bedroeg|bedroegen)\b|"
             r"\b(?:welk bedrag|hoeveel (?:geld|euro|subsidie|budget)|hoe hoog (?:is|was|zijn|"
             r"waren|wordt|worden|werd|zou|zal)\b|wat (?:kost|kosten|kostte|kostten)\b|"
             r"(?:heeft|hebben|had|hadden) .{1,60} gekost|how much (?:money|funding|budget)|"
@@ -218,7 +222,11 @@ _KIND_WORDS = set(tokenize("datum dag jaar bedrag geld euro budget kost kosten")
 
 
 def kind_given(
-    question: str, kind: str, passages: Sequence[Passage], vocabulary: Collection[str]
+    question: str,
+    kind: str,
+    passages: Sequence[Passage],
+    vocabulary: Collection[str],
+    context: str = "",
 ) -> bool:
     """Whether the top passages give a value of ``kind`` about the subject.
 
@@ -231,6 +239,10 @@ def kind_given(
     things (a list's items, a table's rows, and across passages).
     """
     known = subject_words(_asking(question, kind)) & set(vocabulary)
+    if not known and context:
+        # A follow-up with no subject of its own ("en sinds wanneer is hij dat al?") asks
+        # about the previous turn's: its search query (``context``) carries those words.
+        known = subject_words(context) & set(vocabulary)
     need = (len(known) + 1) // 2
     if kind in NAMES_NEEDED:
         asked = _folded(question)
@@ -290,10 +302,13 @@ def _sentences(p: Passage) -> Iterable[tuple[str, str]]:
         yield p.chunk.title, sentence
 
 
-def missing_kind(question: str, passages: Sequence[Passage], vocabulary: Collection[str]) -> str:
-    """The kind of value asked for that the top passages do not give, or ''."""
+def missing_kind(
+    question: str, passages: Sequence[Passage], vocabulary: Collection[str], context: str = ""
+) -> str:
+    """The kind of value asked for that the top passages do not give, or ''. ``context`` is
+    the search query of a follow-up (the question with the previous turn's subject)."""
     kind = asked_kind(question)
-    if not kind or kind_given(question, kind, passages, vocabulary):
+    if not kind or kind_given(question, kind, passages, vocabulary, context):
         return ""
     return kind
 
