@@ -170,3 +170,13 @@ def test_a_follow_up_without_a_subject_of_its_own_asks_about_the_previous_one() 
     asked = "En sinds wanneer is zij dat al?"
     assert missing_kind(asked, found, vocab, context=f"{asked} voorzitter bestuur") == "date"
     assert missing_kind(asked, found, vocab, context=f"{asked} fonds bestaat") == ""
+
+
+def test_a_name_the_documents_never_use_is_not_answered_by_other_names() -> None:
+    found = [named("De burgemeester van Ede, Anna de Vries, opende de dag.")]
+    vocab = set(tokenize("burgemeester ede anna vries opende dag"))
+    assert missing_kind("Wie is de burgemeester van Ede?", found, vocab) == ""
+    assert missing_kind("Wie is de burgemeester van Bloemendaal?", found, vocab) == "person"
+    # Known to the documents, but not in the passage found: that passage is about another.
+    other = [named("De burgemeester van Ede, Anna de Vries, opende de dag."), named("Zandvoort.")]
+    assert missing_kind("Wie is de burgemeester van Zandvoort?", other[:1], vocab | {"zandvoort"})

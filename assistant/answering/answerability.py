@@ -245,6 +245,14 @@ def kind_given(
         known = subject_words(context) & set(vocabulary)
     need = (len(known) + 1) // 2
     if kind in NAMES_NEEDED:
+        # "Wie is de burgemeester van Bloemendaal?": a name the documents never use is
+        # something they say nothing about, so no name they give answers for it.
+        # A passage about another one's burgemeester does not answer it either: every name
+        # the question uses must stand in the passage.
+        vocab = set(vocabulary)
+        own = [set(tokenize(n)) for n in proper_names(_asking(question, kind))]
+        if any(not name & vocab for name in own):
+            return False
         asked = _folded(question)
         offices = known & set(tokenize(" ".join(word_list("office_titles", folded=True))))
         names: set[str] = set()
@@ -254,6 +262,8 @@ def kind_given(
             # A passage that names the office asked for ("gedeputeerde") is about it, though
             # the question's other words paraphrase the passage.
             if len(known & words) < need and not (kind == "person" and offices & words):
+                continue
+            if not all(name <= words for name in own):
                 continue
             for _, sentence in _sentences(p):
                 # A name the question itself uses ("… in Haarlem") is not what it asks for.
