@@ -322,3 +322,25 @@ def test_rework_rederives_the_previous_turn_with_its_own_history() -> None:
 
     nothing = rework("korter", classify_turn("korter", []), [], rederive, CHUNKS)
     assert nothing.refused and nothing.citations == []
+
+
+def test_a_follow_up_carries_the_chapter_or_letter_field_the_previous_answer_quoted() -> None:
+    """Chapters and letter fields are named by no ingredient title or speaker: the previous
+    answer's verbatim quotes say which section it was about."""
+    letter = [
+        Chunk("m", "brief", "letter_meta", "Brief: geadresseerden", 0, 40,
+              "Aan de colleges van de gemeenten in de regio", "", ""),
+        Chunk("s", "brief", "section", "2. Financiën", 50, 120,
+              "De kosten van de regeling stegen in drie jaar sterk.", "", ""),
+    ]  # fmt: skip
+    history = turns(
+        ("Aan wie is de brief gericht?",
+         'Volgens *Brief: geadresseerden*: "Aan de colleges van de gemeenten in de regio" [1]'),
+    )  # fmt: skip
+    found = resolve("En wanneer is hij verstuurd?", history, letter)
+    assert found.turn == "followup" and "Brief: geadresseerden" in found.query
+    history = turns(
+        ("Hoe ging het met de kosten?",
+         'Volgens *2. Financiën*: "De kosten van de regeling stegen in drie jaar sterk." [1]'),
+    )  # fmt: skip
+    assert "2. Financiën" in resolve("En waarom was dat?", history, letter).query

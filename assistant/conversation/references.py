@@ -19,6 +19,7 @@ section, which retrieval puts first.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,9 @@ from recept.quotes import normalise
 from recept.schema import Chunk, Message
 
 _TITLED = ("ingredient", "quote")  # sections an answer names by title or speaker
+# Sections whose title says what they are about: a chapter's heading, a table's caption, a
+# letter field's label (not a paragraph's position, "Brief: alinea 5").
+_TOPICAL = ("section", "table", "letter_meta")
 
 
 def sections_in(text: str, chunks: Sequence[Chunk]) -> list[Chunk]:
@@ -85,6 +89,33 @@ def quoted_documents(answer: str, normalised: Mapping[str, str]) -> list[str]:
             if len(quote) >= 12 and quote in text:
                 counts[doc] += 1
     return [doc for doc, _ in counts.most_common()]
+
+
+def quoted_sections(answer: str, chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The sections an answer quotes from, in order of first quote: what it was about when it
+    names no section by title (a chapter of a letter, a letter field).
+
+    >>> ch = [Chunk("a", "d", "section", "1. Aanleiding", 0, 1, "De regeling is geëvalueerd.",
+    ...             "", ""), Chunk("b", "d", "letter_meta", "Brief: kenmerk", 0, 1, "Z-1", "", "")]
+    >>> answer = 'Volgens *1. Aanleiding*: "De regeling is geëvalueerd." [1]'
+    >>> [c.id for c in quoted_sections(answer, ch)]
+    ['a']
+    """
+    out: list[Chunk] = []
+    for m in _QUOTE.finditer(answer):
+        quote = max(normalise(m.group(1) or m.group(2)).split("…"), key=len).strip(" .")
+        if len(quote) < 12:
+            continue
+        for c in chunks:
+            if c.kind in _TOPICAL and c not in out and quote in _normalised(c.text):
+                out.append(c)
+                break
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    return normalise(text)
 
 
 _RELATED = re.compile(r"^(?:Verwante ingrediënten|Related ingredients):.*$", re.M)
@@ -168,8 +199,14 @@ def resolve(question: str, history: Sequence[Message], chunks: Sequence[Chunk]) 
     """The search query and the section a turn points at, given its conversation."""
     reading = read_turn(question)
     prev_q, prev_a, _ = previous_turn(history)
+    # The sections the previous answer named (an ingredient, a speaker), else the ones it
+    # quoted from (any document's chapters and letter fields carry no such names).
     mentioned = (
-        (sections_in(answer_body(prev_a), chunks) or sections_in(prev_q, chunks))
+        (
+            sections_in(answer_body(prev_a), chunks)
+            or sections_in(prev_q, chunks)
+            or quoted_sections(answer_body(prev_a), chunks)
+        )
         if (history)
         else []
     )
