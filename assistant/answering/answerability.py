@@ -158,6 +158,25 @@ def proper_names(text: str, first_counts: bool = False) -> set[str]:
     return {m.group(0) for m in found if first_counts or first is None or m.start() > first.start()}
 
 
+def qualifying_names(text: str) -> list[str]:
+    """The proper names that qualify what is asked: after "van", "of", "uit", "in" ("de
+    burgemeester van Bloemendaal", "the mayor of Haarlem"); not every capital ("the King's
+    commissioner", an English noun written with one).
+
+    >>> qualifying_names("Wie is de burgemeester van Bloemendaal?")
+    ['Bloemendaal']
+    >>> qualifying_names("Who is the King's commissioner?")
+    []
+    """
+    return [
+        m.group(1)
+        for m in re.finditer(
+            r"\b(?:van|of|uit|in|from|bij|at)\s+(?:de\s+|het\s+|the\s+)?(" + _NAME.pattern + ")",
+            text,
+        )
+    ]
+
+
 def asked_kind(question: str) -> str:
     """The kind of value the question asks for ('date', 'amount', 'person', 'names'), or ''.
 
@@ -250,7 +269,7 @@ def kind_given(
         # A passage about another one's burgemeester does not answer it either: every name
         # the question uses must stand in the passage.
         vocab = set(vocabulary)
-        own = [set(tokenize(n)) for n in proper_names(_asking(question, kind))]
+        own = [set(tokenize(n)) for n in qualifying_names(_asking(question, kind))]
         if any(not name & vocab for name in own):
             return False
         asked = _folded(question)
