@@ -123,9 +123,12 @@ def routed_retriever(
             ranker = load_ranker(profile.ranker_path) if settings.reranker == "learned" else None
         view = store if len(by_doc) == 1 else DocumentView(store, doc_id, len(doc_chunks))
         title = str(docs_meta.get(doc_id, {}).get("title", ""))
+        # A document whose profile has a learned ranker is searched as that ranker was trained,
+        # also when it is switched off (RECEPT_RERANKER=rrf) or being trained.
+        learned = profile is not None and profile.ranker_path is not None
         per_document[doc_id] = HybridRetriever(
             view, embedder, doc_chunks, thesaurus=thesaurus, ranker=ranker, adapter=adapter,
-            document_titles=[title],
+            document_titles=[title], learned_fields=learned or ranker is not None,
         )  # fmt: skip
     titles = [str(m.get("title", "")) for m in docs_meta.values()]
     neutral = HybridRetriever(store, embedder, chunks, thesaurus=thesaurus, document_titles=titles)

@@ -282,6 +282,7 @@ class HybridRetriever:
         ranker: LinearRanker | None = None,
         adapter: QueryAdapter | None = None,
         document_titles: Iterable[str] = (),
+        learned_fields: bool | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -299,6 +300,9 @@ class HybridRetriever:
         self.dense_excluded = {c.id for c in self.chunks if not dense_ok(c)}
         self.skip = {c.id for c in self.chunks if is_low_value(c)}
         self.field_labels = field_labels(self.chunks)
+        # Whether a learned ranker weighs this document's letter fields (it was trained with
+        # every field standing in for dense search); by default, whether one is in use.
+        self.learned_fields = ranker is not None if learned_fields is None else learned_fields
         # A question that names the document ("het kenmerk van de raadsinformatiebrief") names
         # no section, though the document's opening section carries its title as heading.
         own = {_name_phrase(t) for t in document_titles} - {""}
@@ -402,7 +406,7 @@ class HybridRetriever:
         # learned ranker to weigh that double count, only a field the question names gets it:
         # else a short field that shares one word with the question ("mail" for "brief")
         # outranks every passage.
-        stand_in = self.dense_excluded if self.ranker is not None else fields
+        stand_in = self.dense_excluded if self.learned_fields else fields
         fused_dense = _impute(dense_rank, lex_rank, stand_in)
         titles = [cid for cid in title_matches(query, self.chunks) if cid not in self.untitled]
         # A phrase the user quotes from the text marks its passage as surely as a title.
