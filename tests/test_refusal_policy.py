@@ -83,3 +83,15 @@ def test_the_adapted_lead_is_computed_from_the_adapted_vector() -> None:
     assert f.off_topic == pytest.approx(1.0)
     assert f.adapted_lead == pytest.approx(0.6 - 0.7)
     assert refusal_features("Wat nu?", [], [1.0, 0.0], off, dense_top=0.9).adapted_lead is None
+
+
+def test_a_sum_of_money_is_left_to_answerability() -> None:
+    """No hard refusal for a money question whose amount the top passage lacks: answerability
+    says the documents give no amount and quotes what they do say (a partial answer)."""
+    from recept.schema import Chunk, Passage
+
+    from assistant.policy.refusal import amount_missing
+
+    p = Passage(Chunk("1", "d", "section", "t", 0, 1, "De regeling wordt geëvalueerd.", "", ""), 1)
+    assert not amount_missing("Hoeveel kost de regeling?", [p])
+    assert amount_missing("Hoeveel gemeenten doen mee?", [p])

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from assistant.answering.answerability import asked_kind
 from assistant.answering.compose import find_amount, is_amount_question
 from assistant.query.language import detect_language, question_intent
 from assistant.retrieval.bm25 import fold, tokenize
@@ -34,7 +35,7 @@ def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
     >>> from recept.schema import Chunk
     >>> ch = Chunk("1", "d", "letter", "t", 0, 1, "Wij spraken met 100 deelnemers.", "", "")
     >>> p = Passage(ch, 1.0)
-    >>> amount_missing("Hoeveel deelnemers waren er?", [p]), amount_missing("Hoeveel geld?", [p])
+    >>> amount_missing("Hoeveel deelnemers waren er?", [p]), amount_missing("Hoeveel leden?", [p])
     (False, True)
 
     Only the sentence that asks counts: "we ruziën over wie hoeveel betaalt. Welk advies past?"
@@ -44,6 +45,10 @@ def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
     False
     """
     ask = _the_ask(question)
+    if asked_kind(ask) == "amount":
+        # A sum of money is answerability's to judge: when no sentence about the subject
+        # gives one, the answer says so and quotes what the documents do say (partial).
+        return False
     return is_amount_question(ask) and find_amount(ask, passages) is None
 
 
