@@ -88,9 +88,8 @@ def test_the_adapted_lead_is_computed_from_the_adapted_vector() -> None:
 def test_a_sum_of_money_is_left_to_answerability() -> None:
     """No hard refusal for a money question whose amount the top passage lacks: answerability
     says the documents give no amount and quotes what they do say (a partial answer)."""
-    from recept.schema import Chunk, Passage
-
     from assistant.policy.refusal import amount_missing
+    from recept.schema import Chunk, Passage
 
     p = Passage(Chunk("1", "d", "section", "t", 0, 1, "De regeling wordt geëvalueerd.", "", ""), 1)
     assert not amount_missing("Hoeveel kost de regeling?", [p])
