@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.conversation.state import (
@@ -82,13 +82,24 @@ def quoted_documents(answer: str, normalised: Mapping[str, str]) -> list[str]:
     []
     """
     counts: Counter[str] = Counter()
-    for m in _QUOTE.finditer(answer):
-        # A shortened quote ("begin … end") is found by its longest piece.
-        quote = max(normalise(m.group(1) or m.group(2)).split("…"), key=len).strip(" .")
+    for quote in answer_quotes(answer):
         for doc, text in normalised.items():
-            if len(quote) >= 12 and quote in text:
+            if quote in text:
                 counts[doc] += 1
     return [doc for doc, _ in counts.most_common()]
+
+
+def answer_quotes(answer: str) -> Iterator[str]:
+    """The normalised quotes of an answer, each long enough to come from one place only; a
+    shortened quote ("begin … end") by its longest piece.
+
+    >>> list(answer_quotes('Zo: "Gunnen is een werkwoord." [1] en "kort" [2]'))
+    ['Gunnen is een werkwoord']
+    """
+    for m in _QUOTE.finditer(answer):
+        quote = max(normalise(m.group(1) or m.group(2)).split("…"), key=len).strip(" .")
+        if len(quote) >= 12:
+            yield quote
 
 
 def quoted_sections(answer: str, chunks: Sequence[Chunk]) -> list[Chunk]:
@@ -102,10 +113,7 @@ def quoted_sections(answer: str, chunks: Sequence[Chunk]) -> list[Chunk]:
     ['a']
     """
     out: list[Chunk] = []
-    for m in _QUOTE.finditer(answer):
-        quote = max(normalise(m.group(1) or m.group(2)).split("…"), key=len).strip(" .")
-        if len(quote) < 12:
-            continue
+    for quote in answer_quotes(answer):
         for c in chunks:
             if c.kind in _TOPICAL and c not in out and quote in _normalised(c.text):
                 out.append(c)
