@@ -59,9 +59,13 @@ test: install install-llm browser models ingest
 
 # Every question set, one report each (the blind sets are measured, never gated or tuned on).
 # Sets for the recipe run on the recipe's index; sets for two documents (and the recipe's
-# never-trained sets again) on an index of the recipe plus corpus-extra/ in data/multi.
+# never-trained sets again) on an index of the recipe plus corpus-extra/ in data/multi; the
+# third document's sets on that document alone (data/third) and beside the other two (data/three).
 RECIPE_SETS := $(shell $(PY) -c "import json; print(' '.join(s['name'] for s in json.load(open('evals/sets/index.json'))['sets'] if s['corpus'] == 'recipe'))")
-MULTI_SETS := $(shell $(PY) -c "import json; print(' '.join(s['name'] for s in json.load(open('evals/sets/index.json'))['sets'] if s['corpus'] != 'recipe' or s['status'] == 'never-trained'))")
+MULTI_SETS := $(shell $(PY) -c "import json; print(' '.join(s['name'] for s in json.load(open('evals/sets/index.json'))['sets'] if s['corpus'] == 'recipe+duinwaarde' or (s['corpus'] == 'recipe' and s['status'] == 'never-trained')))")
+# The third document (evals/documents/): its sets on it alone, then beside the other two.
+THIRD_DOC := evals/documents/samenwerkingsovereenkomst-energie-aldervaart.md
+THIRD_SETS := $(shell $(PY) -c "import json; print(' '.join(s['name'] for s in json.load(open('evals/sets/index.json'))['sets'] if s['corpus'] == 'aldervaart'))")
 eval-all: install models ingest
 	mkdir -p data/multi && ln -sfn ../models data/multi/models
 	$(BIN)/recept --data-dir data/multi ingest corpus corpus-extra/raadsinformatiebrief-duinwaarde.md
@@ -73,6 +77,13 @@ eval-all: install models ingest
 	  echo "== $$s (recept + duinwaarde)"; $(BIN)/recept --data-dir data/multi eval --questions evals/sets/$$s.jsonl \
 	    --report data/eval-report/multi-$$s 2>&1 | sed -n '/^Vragen/,/^$$/p' || exit 1; \
 	done
+	mkdir -p data/third data/three && ln -sfn ../models data/third/models && ln -sfn ../models data/three/models
+	$(BIN)/recept --data-dir data/third ingest $(THIRD_DOC)
+	$(BIN)/recept --data-dir data/three ingest corpus corpus-extra/raadsinformatiebrief-duinwaarde.md $(THIRD_DOC)
+	set -o pipefail; for s in $(THIRD_SETS); do for d in third three; do \
+	  echo "== $$s ($$d)"; $(BIN)/recept --data-dir data/$$d eval --questions evals/sets/$$s.jsonl \
+	    --report data/eval-report/$$d-$$s 2>&1 | sed -n '/^Vragen/,/^$$/p' || exit 1; \
+	done; done
 
 bench: install models
 	$(BIN)/python -m bench.run

@@ -22,7 +22,7 @@ from recept.quotes import split_sentences
 from recept.schema import KIND_LABELS_NL, Chunk, Section
 
 # Bump when chunk boundaries or embed texts change: the index is then rebuilt.
-CHUNKER_VERSION = "structure-3"
+CHUNKER_VERSION = "structure-4"
 MAX_CHARS = 1200
 
 

@@ -103,6 +103,11 @@ def is_verbatim(quote: str, source: str) -> bool:
     return find_verbatim(quote, source) is not None
 
 
+# A line that starts with a number and a stop ("1." "2)"): a numbered paragraph, such as a
+# member of an article. Two digits at most, so a year opening a line is no number. Lettered
+# items and bullets stay with the sentence that introduces them ("… als volgt: - …; - …"):
+# a list is quoted whole, as before.
+_NUMBERED = re.compile(r"^[ \t]*(\d{1,2}[.)])[ \t]+", re.MULTILINE)
 _SENT_END = re.compile(r"(?<=[.!?])([\"'\u2019\u201d]?)\s+(?=[A-Z\u00c0-\u00de'\"\u2018\u201c(])")
 
 
@@ -142,6 +147,7 @@ _ABBREVIATIONS = frozenset(
 )
 _LAST_WORD = re.compile(r"(?:^|[\s(])([^\s(]+)\.$")
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+_MARKER_ONLY = re.compile(r"(?:^|\n)[ \t]*(?:[a-z]|[ivx]{1,4})\.$")
 
 
 def _no_end(before: str) -> bool:
@@ -150,6 +156,8 @@ def _no_end(before: str) -> bool:
     >>> _no_end("ondertekend door drs."), _no_end("door H.J."), _no_end("een zin.")
     (True, True, False)
     """
+    if _MARKER_ONLY.search(before):  # "b." opening a lettered item: the item goes on
+        return True
     m = _LAST_WORD.search(before)
     if m is None:
         return False
@@ -172,15 +180,27 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     >>> t = "De secretaris, drs. H.J. (Hans) van der Plas. Mr. A. Jansen tekent."
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['De secretaris, drs. H.J. (Hans) van der Plas.', 'Mr. A. Jansen tekent.']
+
+    A numbered paragraph (an article's member) is a unit of its own, with its number; the
+    lettered items of a list stay with the sentence that introduces them:
+
+    >>> t = "1. Wij spreken af:\\na. de raad krijgt een rapport;\\nb. Dat is zo.\\n2. Dit lid"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['1. Wij spreken af:\\na. de raad krijgt een rapport;\\nb. Dat is zo.', '2. Dit lid']
     """
     spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        if _no_end(text[start : m.start()]):
-            continue
-        spans.append((start, m.start() + len(m.group(1))))  # keep a closing quote mark
-        start = m.end()
-    spans.append((start, len(text)))
+    # A numbered paragraph starts a new unit, whatever ended the line before it.
+    items = {m.start(1): m.end() for m in _NUMBERED.finditer(text)}
+    cuts = [c for c in items if c > 0]
+    for lo, hi in zip([0, *cuts], [*cuts, len(text)], strict=True):
+        start = lo
+        # The marker's own full stop ("1. Iedere …") ends no sentence.
+        for m in _SENT_END.finditer(text, items.get(lo, lo), hi):
+            if _no_end(text[start : m.start()]):
+                continue
+            spans.append((start, m.start() + len(m.group(1))))  # keep a closing quote mark
+            start = m.end()
+        spans.append((start, hi))
     out = []
     for s, e in spans:
         while s < e and text[s].isspace():

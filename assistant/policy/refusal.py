@@ -149,10 +149,24 @@ def law_missing(question: str, corpus_folded: str) -> bool:
     False
     >>> law_missing("What is the Wgr deadline for a zienswijze?", "wet- en regelgeving")
     True
+
+    An article of the document itself is not missing; one of a law it never names is:
+
+    >>> agreement = "artikel 6 stuurgroep ... artikel 12 geschillen"
+    >>> law_missing("What does article 6 say?", agreement), law_missing("En artikel 1?", agreement)
+    (False, True)
+    >>> law_missing("Wat zegt artikel 6 van de Gemeentewet?", agreement)
+    True
     """
     for m in _LAW.finditer(_the_ask(question)):
         phrase = fold(m.group(0))
-        if phrase.startswith(("artikel", "article")) or phrase not in corpus_folded:
+        if phrase.startswith(("artikel", "article")):
+            # A document with articles of its own (an agreement, a regulation) has this one
+            # when "artikel N" stands in it; a law named beside it is checked on its own.
+            if not re.search(rf"\bartikel {phrase.split()[-1]}\b", corpus_folded):
+                return True
+            continue
+        if phrase not in corpus_folded:
             if phrase.startswith("wet ") and " en " in f" {phrase} ":
                 continue  # "wet en regelgeving" is a phrase, not a named law
             return True
