@@ -105,6 +105,22 @@ def test_a_turn_names_another_document_by_words_only_that_one_has(both: Assistan
     assert not routed.names_elsewhere(tokenize("onbekendwoord"), [LETTER_ID])
 
 
+def test_a_question_in_one_document_s_own_words_is_answered_from_that_document(
+    both: Assistant,
+) -> None:
+    routed = both.retriever
+    question = "Hoeveel fte heeft het Bureau Jeugdregio Duinkust?"
+    # Function words ("hoeveel", "heeft") belong to no document.
+    assert set(routed.own_words(question, routed.documents)) == {LETTER_ID}
+    _, passages = both.retrieve(question)
+    assert passages and {p.chunk.doc_id for p in passages} == {LETTER_ID}
+    # Words of each document's own: both keep their places.
+    mixed = "Wat zegt het recept over Gunnen bij de Jeugdregio Duinkust?"
+    assert set(routed.own_words(mixed, routed.documents)) == {LETTER_ID, RECIPE_ID}
+    _, passages = both.retrieve(mixed)
+    assert {p.chunk.doc_id for p in passages} == {LETTER_ID, RECIPE_ID}
+
+
 def test_a_motion_about_the_second_letter_cites_that_letter_and_names_it(both: Assistant) -> None:
     from assistant import motion_to_markdown
 

@@ -453,6 +453,15 @@ class HybridRetriever:
         asked, related = self._lexical_terms(query)
         return asked | related
 
+    def asked_terms(self, query: str, skip: AbstractSet[str] = frozenset()) -> list[str]:
+        """The question's own BM25 terms (stems, translations, compound parts), no thesaurus;
+        tokens in ``skip`` are left out before they are split into known parts."""
+        out: dict[str, None] = {}
+        for t in with_parts(tokenize(expand_query(query))):
+            if t not in skip:
+                out.update(dict.fromkeys(split_compound(t, self.vocabulary)))
+        return list(out)
+
     def _lexical_terms(self, query: str) -> tuple[dict[str, float], dict[str, float]]:
         """(the question's own terms, the thesaurus words not among them), as in lexical_query."""
         asked: dict[str, float] = {}

@@ -12,7 +12,11 @@ decides which document fills each place of the answer's list; each document's ow
 decides which of its passages fills it. So the best neutral candidate's document comes first
 (the strongest single piece of evidence, not the document with the most passages on a broad
 topic), and a question that needs two documents gets both, as often as the neutral search
-puts them near the top.
+puts them near the top. One exception: when the question has words that occur in one
+document only (function words aside), that document is the one with the best evidence, and no
+other document has words of the question to itself, the question is about that document and
+it fills every place: a passage of another document that happens to rank third is no answer to
+a question about this one.
 
 >>> fill_slots(["b", "a", "a", "b"], {"a": ["a1", "a2", "a3"], "b": ["b1"]}, k=4)
 ['b1', 'a1', 'a2', 'a3']
@@ -25,11 +29,24 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 
+from assistant.query.language import word_list
+from assistant.retrieval.bm25 import tokenize, with_parts
 from assistant.retrieval.retrieve import Closeness, HybridRetriever
 from ingest.embed.embedder import Embedder
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
+
+
+@cache
+def _function_terms() -> frozenset[str]:
+    """The stems (and compound parts) of the Dutch and English function words."""
+    words = " ".join(word_list("function_words_nl") | word_list("function_words_en"))
+    return frozenset(with_parts(tokenize(words, keep_stopwords=True)))
+
+
+_FUNCTION_TERMS = _function_terms()
 
 
 def fill_slots(sequence: Sequence[str], ranked: Mapping[str, Sequence[str]], k: int) -> list[str]:
@@ -128,6 +145,12 @@ class RoutedRetriever:
             if (doc := self.doc_of.get(cid, "")) in docs
         ]
         lead = sequence[0] if sequence else docs[0]
+        if set(self.own_words(query, docs)) == {lead}:
+            # The best evidence is in the one document that has words of the question no
+            # other document has: the question is about that document, and the others fill
+            # no place of the answer. A question with words of its own in two documents
+            # ("Gunnen" of one, "Jeugdregio" of the other) keeps both.
+            docs, sequence = [lead], [lead]
         found: dict[str, tuple[list[Passage], Closeness]] = {}
         for doc in docs:
             sub: dict[str, float] = {}
@@ -140,6 +163,18 @@ class RoutedRetriever:
         if timings is not None:
             timings["route"] = (time.perf_counter() - t0) * 1000
         return passages, found[lead][1], lead
+
+    def own_words(self, query: str, documents: Collection[str]) -> dict[str, set[str]]:
+        """Per document of ``documents``, the question's terms that occur in it and in no
+        other of them (words that occur nowhere, or in several, say nothing of where to look).
+        """
+        out: dict[str, set[str]] = {}
+        # Function words ("heeft", "zegt", "hoeveel") say nothing of where to look.
+        for term in self.neutral.asked_terms(query, skip=_FUNCTION_TERMS):
+            has = [d for d in documents if term in self.per_document[d].vocabulary]
+            if len(has) == 1:
+                out.setdefault(has[0], set()).add(term)
+        return out
 
     def names_elsewhere(self, words: Sequence[str], documents: Collection[str]) -> bool:
         """Whether one of ``words`` (stems) occurs in another document but in none of
