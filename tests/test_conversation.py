@@ -289,6 +289,20 @@ def test_a_motion_of_what_was_said_may_name_its_audience() -> None:
     assert asked.kind != "transform"
 
 
+def test_a_polite_request_about_what_was_said_is_a_transform_though_it_ends_in_a_question_mark() -> (
+    None
+):
+    for request_, op in [
+        ("Kunt u dat korter zeggen, in twee zinnen voor de nieuwsbrief van de fractie?", "shorter"),
+        ("Could you put that in English for our colleague from the province?", "language"),
+    ]:
+        turn = classify_turn(request_, HISTORY)
+        assert (turn.kind, turn.transform) == ("transform", op), request_
+    # asking to explain something of its own is a question, in the language it asks for
+    asked = classify_turn("Kun je uitleggen wat bestuurskracht is, in het Engels?", HISTORY)
+    assert (asked.kind, asked.language) == ("new", "en")
+
+
 def test_a_followup_may_ask_for_its_answer_language() -> None:
     turn = classify_turn("Wat betekent dat voor kleine dorpen, in het Engels?", HISTORY)
     assert (turn.kind, turn.language) == ("followup", "en")

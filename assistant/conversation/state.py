@@ -238,8 +238,41 @@ def asks_question(text: str) -> bool:
     (True, True)
     >>> asks_question("graag, voor de raad"), asks_question("dan kan ik het doorsturen")
     (False, False)
+
+    "Kun je dat …?" asks the assistant to do something with what it said, not a question:
+
+    >>> asks_question("Kun je dat zeggen, in één zin voor de nieuwsbrief?")
+    False
+    >>> asks_question("Kun je uitleggen wat Gunnen betekent?"), asks_question("Is dat zo?")
+    (True, True)
     """
-    return "?" in text or opens_with_question_word(text)
+    if opens_with_question_word(text):
+        return True
+    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
+    return any("?" in s and not asks_to_rework(s) for s in sentences)
+
+
+def asks_to_rework(sentence: str) -> bool:
+    """Whether a sentence asks the assistant to do something with what it said: it opens
+    with a modal verb and "you" and points back ("Kun je dat …", "Could you say that …"),
+    without a question word of its own ("Kun je uitleggen wat …" asks one).
+
+    >>> asks_to_rework("Kunt u het korter zeggen?"), asks_to_rework("Could you say that?")
+    (True, True)
+    >>> asks_to_rework("Kun je uitleggen wat Gunnen betekent?")
+    False
+    """
+    lex = words()
+    clauses = _clauses(sentence)
+    if not clauses or len(clauses[0]) < 3:
+        return False
+    folded = [f for _, f in clauses[0]]
+    return (
+        folded[0] in lex.request_modal
+        and folded[1] in lex.addressee
+        and any(w in lex.demonstrative or w in lex.reference for w in folded[2:])
+        and not any(w in lex.question_word for c in clauses for _, w in c)
+    )
 
 
 def opens_with_question_word(text: str) -> bool:

@@ -30,6 +30,8 @@ class Words:
     next_adverb: frozenset[str]
     previous_adverb: frozenset[str]
     question_word: frozenset[str]
+    request_modal: frozenset[str]
+    addressee: frozenset[str]
     discourse: frozenset[str]
     document: frozenset[str]
     ordinal: dict[str, int]
@@ -88,6 +90,8 @@ def words() -> Words:
         next_adverb=frozenset(s["next_adverb"]),
         previous_adverb=frozenset(s["previous_adverb"]),
         question_word=frozenset(s["question_word"]),
+        request_modal=frozenset(s["request_modal"]),
+        addressee=frozenset(s["addressee"]),
         discourse=frozenset(s["discourse"]),
         document=frozenset(s["document"]),
         ordinal={k: int(v) for k, v in pairs("ordinal").items()},
