@@ -289,9 +289,7 @@ def test_a_motion_of_what_was_said_may_name_its_audience() -> None:
     assert asked.kind != "transform"
 
 
-def test_a_polite_request_about_what_was_said_is_a_transform_though_it_ends_in_a_question_mark() -> (
-    None
-):
+def test_a_polite_request_about_what_was_said_is_a_transform_despite_its_question_mark() -> None:
     for request_, op in [
         ("Kunt u dat korter zeggen, in twee zinnen voor de nieuwsbrief van de fractie?", "shorter"),
         ("Could you put that in English for our colleague from the province?", "language"),
