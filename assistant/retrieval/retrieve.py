@@ -455,12 +455,13 @@ class HybridRetriever:
 
     def asked_terms(self, query: str, skip: AbstractSet[str] = frozenset()) -> list[str]:
         """The question's own BM25 terms (stems, translations, compound parts), no thesaurus;
-        tokens in ``skip`` are left out before they are split into known parts."""
+        tokens in ``skip`` are left out, before and after they are split into known parts
+        ("voorbeeld" is no "voor"), and so are single letters."""
         out: dict[str, None] = {}
         for t in with_parts(tokenize(expand_query(query))):
             if t not in skip:
                 out.update(dict.fromkeys(split_compound(t, self.vocabulary)))
-        return list(out)
+        return [t for t in out if t not in skip and len(t) > 1]
 
     def _lexical_terms(self, query: str) -> tuple[dict[str, float], dict[str, float]]:
         """(the question's own terms, the thesaurus words not among them), as in lexical_query."""
