@@ -56,6 +56,11 @@ test: install install-llm browser models ingest
 	# … and on a set never trained on (the honest check; see evals/sets/index.json).
 	$(BIN)/recept eval --gate --questions evals/sets/holdout8.jsonl \
 	  --thresholds evals/thresholds-never-trained.json --report data/eval-report/holdout8
+	# … and on a second document no profile claims (the general core), also never trained on.
+	mkdir -p data/multi && ln -sfn ../models data/multi/models
+	$(BIN)/recept --data-dir data/multi ingest corpus corpus-extra/raadsinformatiebrief-duinwaarde.md
+	$(BIN)/recept --data-dir data/multi eval --gate --questions evals/sets/duin2.jsonl \
+	  --thresholds evals/thresholds-second-document.json --report data/eval-report/multi-duin2
 
 # Every question set, one report each (the blind sets are measured, never gated or tuned on).
 # Sets for the recipe run on the recipe's index; sets for two documents (and the recipe's
