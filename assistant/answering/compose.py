@@ -7,6 +7,7 @@ The frame around the quotes is fixed text in the question's language.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -86,20 +87,39 @@ def quote_parts(chunk: Chunk) -> tuple[str, str]:
     return quote, who
 
 
-def _overlap(sentence: str, q_tokens: set[str]) -> float:
+def _overlap(sentence: str, q_tokens: Mapping[str, float]) -> float:
     toks = set(tokenize(sentence))
-    score = float(len(toks & q_tokens))
+    score = sum(w for t, w in q_tokens.items() if t in toks)
     if re.search(r"\d", sentence):
         score += 0.1
     return score
 
 
+def sentence_weights(sentences: Sequence[str], question: str) -> dict[str, float]:
+    """The question's words (English ones with their Dutch equivalents), each weighted by how
+    few of ``sentences`` use it: a word every sentence of a passage shares (its subject, the
+    word of its heading) does not tell them apart; one that only a single sentence uses does.
+
+    >>> w = sentence_weights(["De stuurgroep vergadert.", "De stuurgroep besluit bij meerderheid."],
+    ...                      "Hoe besluit de stuurgroep?")
+    >>> w["besluit"] > w["stuurgroep"]
+    True
+    """
+    bags = [set(tokenize(s)) for s in sentences]
+    out: dict[str, float] = {}
+    for t in set(tokenize(expand_query(question))):
+        df = sum(t in b for b in bags)
+        out[t] = math.log(1 + len(bags) / df) if df else 0.0
+    return out
+
+
 def best_sentences(chunk: Chunk, question: str, n: int = 1) -> list[str]:
-    """The ``n`` sentences of ``chunk`` that share most words with the question, in text order."""
+    """The ``n`` sentences of ``chunk`` whose words weigh most for the question
+    (:func:`sentence_weights`), in text order."""
     sents = body_sentences(chunk) if chunk.kind != "letter_meta" else [chunk.text]
     if len(sents) <= n:
         return sents
-    q = set(tokenize(question))
+    q = sentence_weights(sents, question)
     ranked = sorted(range(len(sents)), key=lambda i: (-_overlap(sents[i], q), i))[:n]
     return [sents[i] for i in sorted(ranked)]
 
