@@ -23,7 +23,12 @@ from assistant.answering.compose import (
     find_amount,
     is_amount_question,
 )
-from assistant.answering.examples import document_name, examples_from_structure, interleave
+from assistant.answering.examples import (
+    document_name,
+    examples_from_structure,
+    interleave,
+    is_letter,
+)
 from assistant.conversation.references import quoted_documents, resolve
 from assistant.conversation.rework import rework
 from assistant.conversation.state import classify_turn, previous_turn
@@ -273,7 +278,9 @@ class Assistant:
             per_document.append(
                 list(profile.examples) if profile and profile.examples
                 else examples_from_structure(
-                    chunks, self.title(doc_id), document_name(self.title(doc_id), several)
+                    chunks,
+                    self.title(doc_id),
+                    document_name(self.title(doc_id), several, is_letter(chunks)),
                 )
             )  # fmt: skip
         return interleave(per_document, k)

@@ -59,3 +59,15 @@ def test_an_article_of_the_document_itself_is_no_missing_law(agreement: Assistan
     assert "Artikel 14" in here.passages[0].chunk.title
     absent = agreement.ask("Wat regelt artikel 40 van deze overeenkomst?")
     assert absent.answerability == "decline"
+
+
+def test_its_own_fields_and_example_questions_name_it_as_a_document(agreement: Assistant) -> None:
+    answer = agreement.ask("Wat is het kenmerk van het document?")
+    assert answer.passages[0].chunk.kind == "letter_meta"
+    assert "RA/2026/0418" in answer.text
+    examples = agreement.example_questions(4)
+    # Not a letter: no "de brief"; its articles are its numbered chapters.
+    assert examples and not any("de brief" in q for q in examples)
+    assert any("Artikel" in q or "artikel" in q for q in examples)
+    for q in examples:
+        assert not agreement.ask(q).refused, q

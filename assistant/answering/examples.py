@@ -53,25 +53,40 @@ def topic(title: str) -> str:
     return text
 
 
-def document_name(title: str, several: bool) -> str:
-    """How an example question names its document: "de brief" when it is the only one, else
-    by its title, so the question is about that document.
+# Header fields only a letter has: with one of them the document is "de brief", without them
+# (an agreement, a report, a regulation) "het document".
+LETTER_FIELDS = frozenset({"afzender", "aan", "geadresseerde", "datum", "verzenddatum"})
+
+
+def document_name(title: str, several: bool, letter: bool = True) -> str:
+    """How an example question names its document: "de brief" (a letter) or "het document"
+    when it is the only one, else by its title, so the question is about that document.
 
     >>> document_name("Raadsinformatiebrief", True), document_name("Raadsinformatiebrief", False)
     ('de raadsinformatiebrief', 'de brief')
-    >>> document_name("Regionaal akkoord 2025", True)
-    '«Regionaal akkoord 2025»'
+    >>> document_name("Regionaal akkoord 2025", True), document_name("Akkoord", False, False)
+    ('«Regionaal akkoord 2025»', 'het document')
     """
     if not several or not title.strip():
-        return "de brief"
+        return "de brief" if letter else "het document"
     return f"de {title.strip().lower()}" if " " not in title.strip() else f"«{title.strip()}»"
+
+
+def is_letter(chunks: Sequence[Chunk]) -> bool:
+    """Whether the document has a letter's own header fields (sender, addressee, date)."""
+    return any(c.kind == "letter_meta" and c.group in LETTER_FIELDS for c in chunks)
+
+
+# A numbered chapter, or an article or chapter by its word ("Artikel 6 Stuurgroep").
+_NUMBERED = re.compile(r"\s*(?:\d|(?:artikel|article|hoofdstuk|chapter|paragraaf|§)\s*\d)", re.I)
 
 
 def examples_from_structure(
     chunks: Sequence[Chunk], doc_title: str = "", name: str = "de brief"
 ) -> list[str]:
     """Up to four questions about one document, from its sections, letter fields and quotes.
-    Numbered chapters come first; a heading that is the document's own title is no topic.
+    Numbered chapters (or articles) come first; a heading that is the document's own title is no
+    topic.
     ``name`` is how the questions name the document (see ``document_name``)."""
     sections = sorted(
         (
@@ -82,7 +97,7 @@ def examples_from_structure(
             and topic(c.title).casefold() != doc_title.strip().casefold()
             and len(c.text.split()) >= MIN_SECTION_WORDS
         ),
-        key=lambda c: not re.match(r"\s*\d", c.title),
+        key=lambda c: not _NUMBERED.match(c.title),
     )
     fields = {c.group for c in chunks if c.kind == "letter_meta"}
     speakers = [c.speaker for c in chunks if c.kind == "quote" and c.speaker]
@@ -93,7 +108,7 @@ def examples_from_structure(
     out += [q.format(name=name) for key, q in FIELD_QUESTIONS if key in fields][:1]
     if speakers:
         out.append(f"Wat zei {speakers[0]}?")
-    numbered = [c for c in sections if re.match(r"\s*\d", c.title)]
+    numbered = [c for c in sections if _NUMBERED.match(c.title)]
     if sections:
         out.append(f"Stel een motie op over {topic((numbered or sections)[-1].title)}")
     return out

@@ -124,6 +124,26 @@ def field_labels(chunks: Sequence[Chunk]) -> dict[str, tuple[frozenset[str], ...
 LETTER_WORDS = frozenset(tokenize("brief"))  # the word every letter field's title starts with
 
 
+# Words that name a document of any kind ("het kenmerk van dit stuk").
+DOCUMENT_WORDS = frozenset(tokenize("document stuk"))
+
+
+def names_document(tokens: Iterable[str], title_words: AbstractSet[str]) -> bool:
+    """Whether the question names the document itself: "document", "stuk", a word of its
+    title, or the head of one ("de overeenkomst" for a "samenwerkingsovereenkomst").
+
+    >>> names_document(["kenmerk", "overeenkomst"], {"samenwerkingsovereenkomst"})
+    True
+    >>> names_document(["kenmerk", "stuurgroep"], {"samenwerkingsovereenkomst"})
+    False
+    """
+    return any(
+        t in DOCUMENT_WORDS or any(w.endswith(t) for w in title_words)
+        for t in tokens
+        if len(t) >= 4
+    )
+
+
 def with_heads(tokens: Iterable[str], words: AbstractSet[str], min_len: int = 4) -> set[str]:
     """``tokens`` plus each of ``words`` that ends one of them: a Dutch compound names its
     head, so a "raadsinformatiebrief" is a "brief" (but a "telefoonnummer" no "telefoon").
@@ -306,6 +326,7 @@ class HybridRetriever:
         # A question that names the document ("het kenmerk van de raadsinformatiebrief") names
         # no section, though the document's opening section carries its title as heading.
         own = {_name_phrase(t) for t in document_titles} - {""}
+        self.title_words = frozenset(tokenize(" ".join(document_titles)))
         self.untitled = {c.id for c in self.chunks if _name_phrase(c.title) in own}
 
     def search(
@@ -392,6 +413,10 @@ class HybridRetriever:
         # "raadsinformatiebrief" says "brief" too; a field's own label must be asked as such
         # ("verzenddatum" does not ask for the "datum" field).
         named = with_heads(asked.keys(), LETTER_WORDS)
+        if not self.learned_fields and names_document(asked.keys(), self.title_words):
+            # "Het kenmerk van het document / van de overeenkomst" names the field as "van de
+            # brief" does. (A learned ranker was trained with its own reading of names.)
+            named |= LETTER_WORDS
         fields = {
             cid
             for cid, labels in self.field_labels.items()
