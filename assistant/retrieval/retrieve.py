@@ -326,7 +326,11 @@ class HybridRetriever:
         # A question that names the document ("het kenmerk van de raadsinformatiebrief") names
         # no section, though the document's opening section carries its title as heading.
         own = {_name_phrase(t) for t in document_titles} - {""}
-        self.title_words = frozenset(tokenize(" ".join(document_titles)))
+        # A one-word title names its kind of document ("Samenwerkingsovereenkomst"); the words
+        # of a longer one are ordinary words ("gemeenten", "provincie").
+        self.title_words = frozenset(
+            w for t in document_titles if len(words := tokenize(t)) == 1 for w in words
+        )
         self.untitled = {c.id for c in self.chunks if _name_phrase(c.title) in own}
 
     def search(
