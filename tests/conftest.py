@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,29 @@ def link_models(data_dir: Path, model_dir: Path) -> None:
         target.symlink_to(model_dir, target_is_directory=True)
 
 
+def index_documents(
+    data: Path,
+    model_dir: Path,
+    embedder: SentenceTransformerEmbedder,
+    sources: Sequence[Path],
+    **overrides: str,
+) -> Settings:
+    """Settings whose fresh data dir ``data`` holds an index of ``sources`` (the real model)."""
+    from ingest.pipeline import Ingestor
+    from ingest.store import ChromaCatalog
+
+    link_models(data, model_dir)
+    settings = Settings.load(env={}, overrides={"data_dir": str(data), **overrides})
+    ingestor = Ingestor(
+        ChromaCatalog.from_settings(settings),
+        embedder,
+        lock_path=data / "ingest.lock",
+        max_bytes=10 * 1024 * 1024,
+    )
+    ingestor.run(list(sources), sync=True)
+    return settings
+
+
 @pytest.fixture(scope="session")
 def indexed_settings(
     tmp_path_factory: pytest.TempPathFactory,
@@ -50,20 +73,8 @@ def indexed_settings(
     e5_embedder: SentenceTransformerEmbedder,
 ) -> Settings:
     """Settings whose data dir holds an index of the corpus (built once per session)."""
-    from ingest.pipeline import Ingestor
-    from ingest.store import ChromaCatalog
-
     data = tmp_path_factory.mktemp("indexed") / "data"
-    link_models(data, e5_model_dir)
-    settings = Settings.load(env={}, overrides={"data_dir": str(data), "corpus_dir": str(CORPUS)})
-    ingestor = Ingestor(
-        ChromaCatalog.from_settings(settings),
-        e5_embedder,
-        lock_path=data / "ingest.lock",
-        max_bytes=10 * 1024 * 1024,
-    )
-    ingestor.run([CORPUS], sync=True)
-    return settings
+    return index_documents(data, e5_model_dir, e5_embedder, [CORPUS], corpus_dir=str(CORPUS))
 
 
 @pytest.fixture(scope="session")

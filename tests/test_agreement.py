@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, link_models
+from conftest import PROJECT, index_documents
 
 from assistant import Assistant
 from ingest.embed.st import SentenceTransformerEmbedder
-from recept.settings import Settings
 
 pytestmark = pytest.mark.model
 
@@ -27,18 +26,8 @@ def agreement(
     e5_model_dir: Path,
     e5_embedder: SentenceTransformerEmbedder,
 ) -> Iterator[Assistant]:
-    from ingest.pipeline import Ingestor
-    from ingest.store import ChromaCatalog
-
     data = tmp_path_factory.mktemp("agreement") / "data"
-    link_models(data, e5_model_dir)
-    settings = Settings.load(env={}, overrides={"data_dir": str(data)})
-    Ingestor(
-        ChromaCatalog.from_settings(settings),
-        e5_embedder,
-        lock_path=data / "ingest.lock",
-        max_bytes=10 * 1024 * 1024,
-    ).run([AGREEMENT], sync=True)
+    settings = index_documents(data, e5_model_dir, e5_embedder, [AGREEMENT])
     yield Assistant.from_settings(settings, embedder=e5_embedder)
 
 

@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, PROJECT, link_models
+from conftest import CORPUS, PROJECT, index_documents
 
 from assistant import Assistant
 from ingest.embed.st import SentenceTransformerEmbedder
 from recept.errors import InputError
-from recept.settings import Settings
 
 pytestmark = pytest.mark.model
 
@@ -28,18 +27,10 @@ def both(
     e5_model_dir: Path,
     e5_embedder: SentenceTransformerEmbedder,
 ) -> Iterator[Assistant]:
-    from ingest.pipeline import Ingestor
-    from ingest.store import ChromaCatalog
-
     data = tmp_path_factory.mktemp("two-docs") / "data"
-    link_models(data, e5_model_dir)
-    settings = Settings.load(env={}, overrides={"data_dir": str(data), "corpus_dir": str(CORPUS)})
-    Ingestor(
-        ChromaCatalog.from_settings(settings),
-        e5_embedder,
-        lock_path=data / "ingest.lock",
-        max_bytes=10 * 1024 * 1024,
-    ).run([CORPUS, LETTER], sync=True)
+    settings = index_documents(
+        data, e5_model_dir, e5_embedder, [CORPUS, LETTER], corpus_dir=str(CORPUS)
+    )
     yield Assistant.from_settings(settings, embedder=e5_embedder)
 
 

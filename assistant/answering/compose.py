@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from assistant.answering.cite import cite
@@ -87,9 +88,8 @@ def quote_parts(chunk: Chunk) -> tuple[str, str]:
     return quote, who
 
 
-def _overlap(sentence: str, q_tokens: Mapping[str, float]) -> float:
-    toks = set(tokenize(sentence))
-    score = sum(w for t, w in q_tokens.items() if t in toks)
+def _overlap(sentence: str, bag: AbstractSet[str], q_tokens: Mapping[str, float]) -> float:
+    score = sum(w for t, w in q_tokens.items() if t in bag)
     if re.search(r"\d", sentence):
         score += 0.1
     return score
@@ -105,7 +105,10 @@ def sentence_weights(sentences: Sequence[str], question: str) -> dict[str, float
     >>> w["besluit"] > w["stuurgroep"]
     True
     """
-    bags = [set(tokenize(s)) for s in sentences]
+    return _weights([set(tokenize(s)) for s in sentences], question)
+
+
+def _weights(bags: Sequence[AbstractSet[str]], question: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for t in set(tokenize(expand_query(question))):
         df = sum(t in b for b in bags)
@@ -119,8 +122,9 @@ def best_sentences(chunk: Chunk, question: str, n: int = 1) -> list[str]:
     sents = body_sentences(chunk) if chunk.kind != "letter_meta" else [chunk.text]
     if len(sents) <= n:
         return sents
-    q = sentence_weights(sents, question)
-    ranked = sorted(range(len(sents)), key=lambda i: (-_overlap(sents[i], q), i))[:n]
+    bags = [set(tokenize(s)) for s in sents]
+    q = _weights(bags, question)
+    ranked = sorted(range(len(sents)), key=lambda i: (-_overlap(sents[i], bags[i], q), i))[:n]
     return [sents[i] for i in sorted(ranked)]
 
 

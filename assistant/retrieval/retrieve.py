@@ -486,17 +486,20 @@ class HybridRetriever:
         """The question's own BM25 terms (stems, translations, compound parts), no thesaurus;
         tokens in ``skip`` are left out, before and after they are split into known parts
         ("voorbeeld" is no "voor"), and so are single letters."""
-        out: dict[str, None] = {}
+        return [t for t in self._own_terms(query, skip) if t not in skip and len(t) > 1]
+
+    def _own_terms(self, query: str, skip: AbstractSet[str] = frozenset()) -> dict[str, float]:
+        """The question's tokens (English and Dutch expansions added, unknown compounds split
+        against the vocabulary), each at weight 1; tokens in ``skip`` are not split."""
+        out: dict[str, float] = {}
         for t in with_parts(tokenize(expand_query(query))):
             if t not in skip:
-                out.update(dict.fromkeys(split_compound(t, self.vocabulary)))
-        return [t for t in out if t not in skip and len(t) > 1]
+                out.update(dict.fromkeys(split_compound(t, self.vocabulary), 1.0))
+        return out
 
     def _lexical_terms(self, query: str) -> tuple[dict[str, float], dict[str, float]]:
         """(the question's own terms, the thesaurus words not among them), as in lexical_query."""
-        asked: dict[str, float] = {}
-        for t in with_parts(tokenize(expand_query(query))):
-            asked.update(dict.fromkeys(split_compound(t, self.vocabulary), 1.0))
+        asked = self._own_terms(query)
         related: dict[str, float] = {}
         if self.thesaurus is not None:
             for stem in self.thesaurus.related(tokenize(query), self.vocabulary):

@@ -29,7 +29,6 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from functools import cache
 
 from assistant.query.language import word_list
 from assistant.retrieval.bm25 import tokenize, with_parts
@@ -38,15 +37,15 @@ from ingest.embed.embedder import Embedder
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
 
-
-@cache
-def _function_terms() -> frozenset[str]:
-    """The stems (and compound parts) of the Dutch and English function words."""
-    words = " ".join(word_list("function_words_nl") | word_list("function_words_en"))
-    return frozenset(with_parts(tokenize(words, keep_stopwords=True)))
-
-
-_FUNCTION_TERMS = _function_terms()
+# The stems (and compound parts) of the Dutch and English function words.
+_FUNCTION_TERMS = frozenset(
+    with_parts(
+        tokenize(
+            " ".join(word_list("function_words_nl") | word_list("function_words_en")),
+            keep_stopwords=True,
+        )
+    )
+)
 
 
 def fill_slots(sequence: Sequence[str], ranked: Mapping[str, Sequence[str]], k: int) -> list[str]:
