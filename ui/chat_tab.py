@@ -310,9 +310,10 @@ def build_chat_tab(controller: ChatController) -> ChatTab:
                 feedback_options=("Like", "Dislike"),
                 buttons=["copy"],
                 placeholder=(
-                    "**Stel een vraag over het *Recept voor de toekomst*.**<br>"
-                    "Elk antwoord citeert letterlijk uit de brief; klik op een [n] om de bron "
-                    "te zien."
+                    # The header above names the indexed documents; any may be asked about.
+                    "**Stel een vraag over de documenten hierboven.**<br>"
+                    "Elk antwoord citeert letterlijk uit de documenten; klik op een [n] om de "
+                    "bron te zien."
                 ),
             )
             with gr.Row(elem_id="vraag-rij"):

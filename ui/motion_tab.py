@@ -156,8 +156,8 @@ def build_motion_tab(controller: MotionController) -> MotionTab:
             )
             go = gr.Button("Concept-motie opstellen", variant="primary", elem_id="motie-maak")
             gr.Markdown(
-                "Elke *constaterende dat* en *overwegende dat* citeert letterlijk uit de brief; "
-                "wat u niet invult blijft een [plaatshouder].",
+                "Elke *constaterende dat* en *overwegende dat* citeert letterlijk uit de "
+                "documenten; wat u niet invult blijft een [plaatshouder].",
                 elem_classes=["uitleg"],
             )
             with gr.Row():
