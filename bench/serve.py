@@ -386,10 +386,11 @@ def _api_with_streams_held(
     finally:
         stop.set()
         holder.join(30)
-    # The run at the median rate stands for the phase; the errors are those of all runs.
+    # The run at the median rate stands for the phase; the counts are those of all runs.
     result = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
     result["rps_runs"] = sorted(r["rps"] for r in runs)
     result["errors"] = sum(r["errors"] for r in runs)
+    result["requests_ok"] = sum(r["requests_ok"] for r in runs)
     result["streams_held"] = held.get("n", 0)
     return result
 
