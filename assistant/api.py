@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from assistant.answering.answerability import missing_kind, partial_lead
+from assistant.answering.answerability import missing_kind, partial_lead, value_passage
 from assistant.answering.compose import (
     compose_answer,
     compose_instruction_refusal,
@@ -377,11 +377,22 @@ class Assistant:
         holder = office_holder(question, passages)
         if holder is not None:
             passages = put_first(passages, holder, self.settings.top_k)
-        if is_amount_question(question) and find_amount(question, passages) is None:
-            # A count ("44 gemeenten") is found by its noun: look further down BM25's ranking.
-            found = find_amount(question, self.retriever.lexical(query, 30), depth=30)
+        # The passage with the value asked for goes first, as the answer quotes it first; only
+        # one of the document the search put first (the question is about that one).
+        same = [p for p in passages if passages and p.chunk.doc_id == passages[0].chunk.doc_id]
+        if is_amount_question(question):
+            # A count ("44 gemeenten") not among them is found by its noun further down BM25's
+            # ranking.
+            found = find_amount(question, same) or find_amount(
+                question, self.retriever.lexical(query, 30), depth=30
+            )
             if found is not None:
                 passages = put_first(passages, found[0], self.settings.top_k)
+        else:
+            # A date or an amount asked for: the passage that gives one about the subject.
+            value = value_passage(question, same, self.retriever.vocabulary, query)
+            if value is not None:
+                passages = put_first(passages, value, self.settings.top_k)
         return query, qvec, passages, near, lead
 
     def ask(

@@ -112,6 +112,26 @@ def test_a_question_in_one_document_s_own_words_is_answered_from_that_document(
     assert {p.chunk.doc_id for p in passages} == {LETTER_ID, RECIPE_ID}
 
 
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        # Search puts chapter 3.3 (the recommendation of a kaderbrief, no date) first.
+        ("Wanneer ontvangen de raden voortaan de kaderbrief?", "1 februari"),
+        ("Op welke datum besluit de gemeenteraad over het raadsvoorstel?", "26 juni 2025"),
+    ],
+)
+def test_a_date_question_puts_the_passage_with_the_date_first(
+    both: Assistant, question: str, value: str
+) -> None:
+    """The source list starts where the answer comes from: the passage that gives the date
+    asked for, which the answer quotes first."""
+    answer = both.ask(question, documents=[LETTER_ID])
+    assert answer.answerability == "answer"
+    assert value in answer.passages[0].chunk.text
+    assert answer.citations[0].chunk_id == answer.passages[0].chunk.id
+    assert value in answer.citations[0].quote
+
+
 def test_a_motion_about_the_second_letter_cites_that_letter_and_names_it(both: Assistant) -> None:
     from assistant import motion_to_markdown
 

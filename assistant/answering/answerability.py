@@ -36,7 +36,7 @@ from assistant.answering.compose import body_sentences
 from assistant.query.language import word_list
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expand_query
-from recept.schema import Passage
+from recept.schema import Chunk, Passage
 
 
 def _alternation(name: str) -> str:
@@ -290,13 +290,45 @@ def kind_given(
             if len(names) >= NAMES_NEEDED[kind]:
                 return True
         return False
-    for p in passages[:TOP]:
-        for context, sentence in _sentences(p):
-            if gives_kind(kind, f"{context} {sentence}") and (
-                len(known & set(tokenize(f"{context} {sentence}"))) >= need
-            ):
-                return True
+    return any(_gives_about(p, kind, known, need) for p in passages[:TOP])
+
+
+def _gives_about(p: Passage, kind: str, known: set[str], need: int) -> bool:
+    """Whether one sentence of ``p`` (with its heading) gives a date or an amount and at
+    least ``need`` of the subject words ``known``."""
+    for context, sentence in _sentences(p):
+        if gives_kind(kind, f"{context} {sentence}") and (
+            len(known & set(tokenize(f"{context} {sentence}"))) >= need
+        ):
+            return True
     return False
+
+
+def value_passage(
+    question: str, passages: Sequence[Passage], vocabulary: Collection[str], context: str = ""
+) -> Chunk | None:
+    """For a question that asks for a date or an amount: the first of the top passages that
+    gives one about the subject (as :func:`kind_given` reads it), when the first passage does
+    not; else None. The passage that answers what is asked goes first, so the answer leads
+    with it and its source list starts where its answer comes from.
+
+    >>> plan = Chunk("a", "d", "section", "Aanpak", 0, 1, "De raad besluit erover.", "", "")
+    >>> when = Chunk("b", "d", "section", "Plan", 0, 1, "De raad besluit op 26 juni.", "", "")
+    >>> value_passage("Wanneer besluit de raad?", [Passage(plan, 1.0), Passage(when, 0.9)],
+    ...               tokenize("raad besluit")).id
+    'b'
+    >>> value_passage("Wat vindt de raad?", [Passage(plan, 1.0), Passage(when, 0.9)], ["raad"])
+    """
+    kind = asked_kind(question)
+    if kind not in _GIVES or not passages:
+        return None
+    known = subject_words(_asking(question, kind)) & set(vocabulary)
+    if not known and context:
+        known = subject_words(context) & set(vocabulary)
+    need = (len(known) + 1) // 2
+    if _gives_about(passages[0], kind, known, need):
+        return None
+    return next((p.chunk for p in passages[1:TOP] if _gives_about(p, kind, known, need)), None)
 
 
 def _names(p: Passage, sentence: str) -> set[str]:
