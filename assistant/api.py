@@ -14,7 +14,13 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from assistant.answering.answerability import missing_kind, partial_lead, value_passage
+from assistant.answering.answerability import (
+    missing_kind,
+    partial_lead,
+    unmentioned,
+    unmentioned_lead,
+    value_passage,
+)
 from assistant.answering.compose import (
     compose_answer,
     compose_instruction_refusal,
@@ -202,6 +208,7 @@ class Assistant:
         self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
         self.llm = llm  # an assistant.llm.engine.LLMEngine or None
         self._corpus_folded = fold(" ".join(documents.values()))
+        self._folded = {d: fold(t) for d, t in documents.items()}
         self._normalised = {d: normalise(t) for d, t in documents.items()}
         # Each document's profile's off-topic descriptions, embedded once per profile.
         self.profile_of = profile_of or {}
@@ -537,12 +544,20 @@ class Assistant:
             return
         notes: list[str] = []
         # On topic, but the kind of value asked for (a date, an amount) is not in what was
-        # found: say so first, then what the documents do say (answerability "partial").
-        missing = missing_kind(q, passages, self.retriever.vocabulary, context=query)
-        prefix = partial_lead(missing, lang) + "\n\n" if missing else ""
-        outcome = {"answerability": "partial"} if missing else {}
-        if missing:
+        # found, or the year or name it asks about is in no document searched: say so first,
+        # then what the documents do say (answerability "partial"). Advice for a situation
+        # may name a place or year the documents never do.
+        texts = " ".join(t for d, t in self._folded.items() if not documents or d in documents)
+        things = unmentioned(q, lang, texts) if intent != "apply" else []
+        missing = "" if things else missing_kind(q, passages, self.retriever.vocabulary, query)
+        prefix = ""
+        if things:
+            prefix = unmentioned_lead(things, lang) + "\n\n"
+            notes.append(f"gedeeltelijk: {', '.join(things)} komt in geen document voor")
+        elif missing:
+            prefix = partial_lead(missing, lang) + "\n\n"
             notes.append(f"gedeeltelijk: geen {missing} in de gevonden passages")
+        outcome = {"answerability": "partial"} if prefix else {}
         if self.llm is not None and use_llm:
             retrieved = list(passages)
             try:

@@ -132,6 +132,24 @@ def test_a_date_question_puts_the_passage_with_the_date_first(
     assert value in answer.citations[0].quote
 
 
+def test_a_year_or_name_no_document_mentions_is_said_to_be_missing(both: Assistant) -> None:
+    """Asked about a year or a place the documents never name: first that, then what they do
+    say (partial); advice for one's own situation may name any place."""
+    year = both.ask("Hoeveel betaalde Duinwaarde in 2015 aan de jeugdregio?")
+    assert year.answerability == "partial" and year.refused
+    assert year.text.startswith("De documenten noemen 2015 nergens.")
+    assert year.citations and all(both.verify(c) for c in year.citations)
+    place = both.ask("Hoeveel betaalt de gemeente Zwolle aan de Jeugdregio Duinkust?")
+    assert place.answerability == "partial"
+    assert place.text.startswith("De documenten noemen Zwolle nergens.")
+    english = both.ask("What did Duinwaarde pay in 2015?")
+    assert english.text.startswith("The documents never mention 2015.")
+    known = both.ask("Hoeveel betaalde Duinwaarde in 2024 aan de jeugdregio?")
+    assert known.answerability == "answer"
+    advice = both.ask("Wij zijn raadsleden in Zwolle. Hoe krijgen wij eerder invloed?")
+    assert "Zwolle nergens" not in advice.text
+
+
 def test_a_motion_about_the_second_letter_cites_that_letter_and_names_it(both: Assistant) -> None:
     from assistant import motion_to_markdown
 

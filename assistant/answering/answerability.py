@@ -374,6 +374,71 @@ def missing_kind(
     return kind
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def unmentioned(question: str, lang: str, corpus_folded: str) -> list[str]:
+    """The years and names of the sentence that asks that no document mentions: "wat droeg
+    Duinwaarde bij in 2021?" when the documents give no figure for 2021, "hoe doet Utrecht
+    dat?" when they never name Utrecht. Whatever they say, it is not about that.
+
+    A name is a capitalised word in a Dutch sentence (not its first word); it is mentioned when
+    any of its words is, or one of the documents' words starts like it (a misspelt name).
+    Acronyms do not count (a document may spell out what the question abbreviates), nor do
+    capitals in English, which also marks titles and institutions ("the King's Commissioner")
+    that the Dutch text names in Dutch.
+
+    >>> text = "de gemeente duinwaarde betaalde in 2024 17 miljoen; leeuwarden niet."
+    >>> unmentioned("Wat betaalde Duinwaarde in 2021?", "nl", text)
+    ['2021']
+    >>> unmentioned("Hoe doen Utrecht en Leeuwarden dat? Wij zitten in Duinwaard.", "nl", text)
+    ['Utrecht']
+    >>> unmentioned("What does Utrecht pay in 2024?", "en", text)
+    []
+    >>> unmentioned("En wat vindt de VNG?", "nl", text)
+    []
+    """
+    ask = _the_sentence_that_asks(question)
+    out = [y for y in _YEAR.findall(ask) if not re.search(rf"\b{y}\b", corpus_folded)]
+    if lang == "en":
+        return out
+    for m in _NAME.finditer(ask):
+        if m.start() == 0 or ask[m.end() : m.end() + 1].isalnum() or m.group(0).isupper():
+            continue  # the first word, part of a longer token ("CdK"), an acronym
+        words = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", m.group(0))]
+        words = [w for w in words if w not in ("van", "der", "den", "het")]
+        if words and not any(_mentioned(w, corpus_folded) for w in words):
+            out.append(m.group(0))
+    return out
+
+
+def _mentioned(word: str, corpus_folded: str) -> bool:
+    # A misspelt long name ("Duinwaard") shares all but its last letters with the right one.
+    stem = word if len(word) < 8 else word[:-2]
+    return bool(re.search(rf"\b{re.escape(stem)}", corpus_folded))
+
+
+def _the_sentence_that_asks(question: str) -> str:
+    """The last sentence with a question mark, else the whole question; leading spaces and
+    quotes gone, so its first word is at 0."""
+    asks = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.endswith("?")]
+    return (asks[-1] if asks else question).strip().lstrip("\"'‘“„(")
+
+
+def unmentioned_lead(things: Sequence[str], lang: str) -> str:
+    """The sentence that says which asked-for things the documents never mention.
+
+    >>> unmentioned_lead(["2021"], "nl")
+    'De documenten noemen 2021 nergens. Wel staat er over dit onderwerp:'
+    >>> unmentioned_lead(["Utrecht", "Gelderland"], "en")
+    'The documents never mention Utrecht or Gelderland. What they do say about the subject:'
+    """
+    if lang == "en":
+        named = " or ".join(things)
+        return f"The documents never mention {named}. What they do say about the subject:"
+    return f"De documenten noemen {' of '.join(things)} nergens. Wel staat er over dit onderwerp:"
+
+
 def partial_lead(kind: str, lang: str) -> str:
     """The sentence that says what the documents do not give, before what they do say.
 
