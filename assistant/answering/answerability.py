@@ -33,7 +33,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from assistant.answering.compose import body_sentences
-from assistant.query.language import word_list
+from assistant.query.language import asking_sentence, word_list
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expand_query
 from recept.schema import Chunk, Passage
@@ -398,7 +398,7 @@ def unmentioned(question: str, lang: str, corpus_folded: str) -> list[str]:
     >>> unmentioned("En wat vindt de VNG?", "nl", text)
     []
     """
-    ask = _the_sentence_that_asks(question)
+    ask = asking_sentence(question)
     out = [y for y in _YEAR.findall(ask) if not re.search(rf"\b{y}\b", corpus_folded)]
     if lang == "en":
         return out
@@ -416,13 +416,6 @@ def _mentioned(word: str, corpus_folded: str) -> bool:
     # A misspelt long name ("Duinwaard") shares all but its last letters with the right one.
     stem = word if len(word) < 8 else word[:-2]
     return bool(re.search(rf"\b{re.escape(stem)}", corpus_folded))
-
-
-def _the_sentence_that_asks(question: str) -> str:
-    """The last sentence with a question mark, else the whole question; leading spaces and
-    quotes gone, so its first word is at 0."""
-    asks = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.endswith("?")]
-    return (asks[-1] if asks else question).strip().lstrip("\"'‘“„(")
 
 
 def unmentioned_lead(things: Sequence[str], lang: str) -> str:

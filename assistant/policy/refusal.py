@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from assistant.answering.answerability import asked_kind
 from assistant.answering.compose import find_amount, is_amount_question
-from assistant.query.language import detect_language, question_intent
+from assistant.query.language import asking_sentence, detect_language, question_intent
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expansions, split_compound
 from assistant.retrieval.retrieve import title_matches
@@ -44,7 +44,7 @@ def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
     >>> amount_missing("We ruziën over wie hoeveel betaalt. Welk advies past hierbij?", [p])
     False
     """
-    ask = _the_ask(question)
+    ask = asking_sentence(question)
     if asked_kind(ask) == "amount":
         # A sum of money is answerability's to judge: when no sentence about the subject
         # gives one, the answer says so and quotes what the documents do say (partial).
@@ -125,16 +125,6 @@ _LAW = re.compile(
 )
 
 
-def _the_ask(question: str) -> str:
-    """The sentence that asks: the last one with a question mark, else the whole question.
-
-    >>> _the_ask("De Wmo-inkoop loopt vast. Wat zegt het recept daarover?")
-    'Wat zegt het recept daarover?'
-    """
-    asks = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.endswith("?")]
-    return asks[-1] if asks else question
-
-
 def law_missing(question: str, corpus_folded: str) -> bool:
     """The question asks about a law (…wet) or an article the document never mentions. A law
     named only in the situation the asker sketches ("… says the Wmo forbids it. What would the
@@ -158,7 +148,7 @@ def law_missing(question: str, corpus_folded: str) -> bool:
     >>> law_missing("Wat zegt artikel 6 van de Gemeentewet?", agreement)
     True
     """
-    for m in _LAW.finditer(_the_ask(question)):
+    for m in _LAW.finditer(asking_sentence(question)):
         phrase = fold(m.group(0))
         if phrase.startswith(("artikel", "article")):
             # A document with articles of its own (an agreement, a regulation) has this one

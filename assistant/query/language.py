@@ -131,6 +131,19 @@ _FRAME = re.compile(
 )
 
 
+def asking_sentence(question: str) -> str:
+    """The sentence that asks: the last one with a question mark, else the whole question;
+    leading quotes and spaces gone, so its first word stands at 0.
+
+    >>> asking_sentence("De Wmo-inkoop loopt vast. Wat zegt het recept daarover?")
+    'Wat zegt het recept daarover?'
+    >>> asking_sentence('  "Gunnen" graag uitgelegd')
+    'Gunnen" graag uitgelegd'
+    """
+    asks = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.endswith("?")]
+    return (asks[-1] if asks else question).strip().lstrip("\"'‘“„(")
+
+
 def strip_frame(question: str) -> str:
     """The question without phrases that only point at the document itself, which would
     otherwise make the document's own title the best match for everything.
