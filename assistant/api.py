@@ -385,8 +385,9 @@ class Assistant:
         if holder is not None:
             passages = put_first(passages, holder, self.settings.top_k)
         # The passage with the value asked for goes first, as the answer quotes it first; only
-        # one of the document the search put first (the question is about that one).
-        same = [p for p in passages if passages and p.chunk.doc_id == passages[0].chunk.doc_id]
+        # a passage of the document the search put first (the question is about that one).
+        first_doc = passages[0].chunk.doc_id if passages else ""
+        same = [p for p in passages if p.chunk.doc_id == first_doc]
         if is_amount_question(question):
             # A count ("44 gemeenten") not among them is found by its noun further down BM25's
             # ranking.
