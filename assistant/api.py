@@ -207,8 +207,8 @@ class Assistant:
         self.documents = documents
         self.refusal = refusal or RefusalPolicy.default(settings.refusal_threshold)
         self.llm = llm  # an assistant.llm.engine.LLMEngine or None
-        self._corpus_folded = fold(" ".join(documents.values()))
         self._folded = {d: fold(t) for d, t in documents.items()}
+        self._corpus_folded = " ".join(self._folded.values())
         self._normalised = {d: normalise(t) for d, t in documents.items()}
         # Each document's profile's off-topic descriptions, embedded once per profile.
         self.profile_of = profile_of or {}
@@ -548,7 +548,11 @@ class Assistant:
         # found, or the year or name it asks about is in no document searched: say so first,
         # then what the documents do say (answerability "partial"). Advice for a situation
         # may name a place or year the documents never do.
-        texts = " ".join(t for d, t in self._folded.items() if not documents or d in documents)
+        texts = (
+            " ".join(t for d, t in self._folded.items() if d in documents)
+            if documents
+            else self._corpus_folded
+        )
         things = unmentioned(q, lang, texts) if intent != "apply" else []
         missing = "" if things else missing_kind(q, passages, self.retriever.vocabulary, query)
         prefix = ""
