@@ -257,12 +257,7 @@ def kind_given(
     subject (its text, heading and speaker) that names a person, or, for a list, two or more
     things (a list's items, a table's rows, and across passages).
     """
-    known = subject_words(_asking(question, kind)) & set(vocabulary)
-    if not known and context:
-        # A follow-up with no subject of its own ("en sinds wanneer is hij dat al?") asks
-        # about the previous turn's: its search query (``context``) carries those words.
-        known = subject_words(context) & set(vocabulary)
-    need = (len(known) + 1) // 2
+    known, need = _subject(question, kind, vocabulary, context)
     if kind in NAMES_NEEDED:
         # "Wie is de burgemeester van Bloemendaal?": a name the documents never use is
         # something they say nothing about, so no name they give answers for it.
@@ -291,6 +286,19 @@ def kind_given(
                 return True
         return False
     return any(_gives_about(p, kind, known, need) for p in passages[:TOP])
+
+
+def _subject(
+    question: str, kind: str, vocabulary: Collection[str], context: str
+) -> tuple[set[str], int]:
+    """The subject words of the sentence that asks for ``kind`` that the documents use, and
+    how many of them a sentence must hold to be about it (half, rounded up)."""
+    known = subject_words(_asking(question, kind)) & set(vocabulary)
+    if not known and context:
+        # A follow-up with no subject of its own ("en sinds wanneer is hij dat al?") asks
+        # about the previous turn's: its search query (``context``) carries those words.
+        known = subject_words(context) & set(vocabulary)
+    return known, (len(known) + 1) // 2
 
 
 def _gives_about(p: Passage, kind: str, known: set[str], need: int) -> bool:
@@ -322,10 +330,7 @@ def value_passage(
     kind = asked_kind(question)
     if kind not in _GIVES or not passages:
         return None
-    known = subject_words(_asking(question, kind)) & set(vocabulary)
-    if not known and context:
-        known = subject_words(context) & set(vocabulary)
-    need = (len(known) + 1) // 2
+    known, need = _subject(question, kind, vocabulary, context)
     if _gives_about(passages[0], kind, known, need):
         return None
     return next((p.chunk for p in passages[1:TOP] if _gives_about(p, kind, known, need)), None)
