@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.answering.answerability import asked_kind, kind_given, missing_kind
+from assistant.answering.answerability import asked_kind, kind_given, missing_kind, subject_words
 from assistant.retrieval.bm25 import tokenize
 from recept.schema import Chunk, Passage
 
@@ -180,3 +180,32 @@ def test_a_name_the_documents_never_use_is_not_answered_by_other_names() -> None
     # Known to the documents, but not in the passage found: that passage is about another.
     other = [named("De burgemeester van Ede, Anna de Vries, opende de dag."), named("Zandvoort.")]
     assert missing_kind("Wie is de burgemeester van Zandvoort?", other[:1], vocab | {"zandvoort"})
+
+
+def test_the_words_in_the_gap_of_an_interrogative_are_the_subject() -> None:
+    """ "How much did Beekdal pay …": Beekdal is what the amount must be about, not part of the
+    interrogative; a value next to another place does not answer it."""
+    assert subject_words("How much did Beekdal pay in 2023?") == {"beekdal", "2023"}
+    vocab = set(tokenize("beekdal aalburg betaalde bijdrage"))
+    other = [named("Aalburg betaalde een bijdrage van € 4.000.")]
+    right = [named("Beekdal betaalde een bijdrage van € 3.000.")]
+    assert missing_kind("How much did Beekdal pay?", other, vocab) == "amount"
+    assert missing_kind("How much did Beekdal pay?", right, vocab) == ""
+
+
+def test_a_table_cell_is_an_amount_of_its_row_and_column() -> None:
+    """The row's name and the column's label ("Bijdrage 2023") make the cell the amount asked
+    for; a year in a label is no date."""
+    embed = "Tabel 1. Gemeente: Beekdal; Bijdrage 2023: € 4.000; Bijdrage 2025: € 5.000"
+    row = [named("| Beekdal | € 4.000 | € 5.000 |", "Tabel 1", "table", embed=embed)]
+    vocab = set(tokenize("beekdal bijdrage gemeente 2023 2025 toegetreden"))
+    assert missing_kind("Hoe hoog was de bijdrage van Beekdal in 2023?", row, vocab) == ""
+    assert missing_kind("Wanneer is Beekdal toegetreden?", row, vocab) == "date"
+
+
+def test_a_person_is_a_name_of_a_person_not_of_a_place_or_of_the_subject() -> None:
+    vocab = set(tokenize("voorzitter bureau regio duinkust gemeenten deel nemen"))
+    places = [named("Aan het Bureau Regio Duinkust nemen deel: Aalburg, Beekdal en Zandwijk.")]
+    assert missing_kind("Wie is de voorzitter van het Bureau Regio Duinkust?", places, vocab)
+    signed = [named("De voorzitter van het Bureau Regio Duinkust,\ndrs. H.J. (Hans) van der Plas")]
+    assert not missing_kind("Wie is de voorzitter van het Bureau Regio Duinkust?", signed, vocab)

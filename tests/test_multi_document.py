@@ -150,6 +150,18 @@ def test_a_year_or_name_no_document_mentions_is_said_to_be_missing(both: Assista
     assert "Zwolle nergens" not in advice.text
 
 
+def test_an_amount_and_a_person_asked_of_the_letter_are_read_as_the_letter_gives_them(
+    both: Assistant,
+) -> None:
+    """The place in "how much did X pay" is the subject, and a table row's cell is its amount
+    for the year of its column; the municipalities the letter lists are no person."""
+    paid = both.ask("How much did Kooglust pay in 2023?", documents=[LETTER_ID])
+    assert paid.answerability == "answer"
+    nobody = both.ask("Wie is de directeur van het Bureau Jeugdregio Duinkust?")
+    assert nobody.answerability == "partial"
+    assert nobody.text.startswith("De documenten noemen hiervoor geen naam van een persoon.")
+
+
 def test_a_motion_about_the_second_letter_cites_that_letter_and_names_it(both: Assistant) -> None:
     from assistant import motion_to_markdown
 

@@ -33,7 +33,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from assistant.answering.compose import body_sentences
-from assistant.query.language import asking_sentence, word_list
+from assistant.query.language import asking_sentences, word_list
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expand_query
 from recept.schema import Chunk, Passage
@@ -77,8 +77,9 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"bedroeg|bedroegen)\b|"
             r"\b(?:welk bedrag|hoeveel (?:geld|euro|subsidie|budget)|hoe hoog (?:is|was|zijn|"
             r"waren|wordt|worden|werd|zou|zal)\b|wat (?:kost|kosten|kostte|kostten)\b|"
-            r"(?:heeft|hebben|had|hadden) .{1,60} gekost|how much (?:money|funding|budget)|"
-            r"what (?:amount|budget)|how much (?:does|did|do|will|would) .{1,60} "
+            # The gaps are groups: what stands in them is the subject, not the interrogative.
+            r"(?:heeft|hebben|had|hadden) (.{1,60}) gekost|how much (?:money|funding|budget)|"
+            r"what (?:amount|budget)|how much (?:does|did|do|will|would) (.{1,60}) "
             r"(?:cost|pay|spend|contribute|receive|get))\b"
         ),
     ),
@@ -126,7 +127,10 @@ _GIVES: dict[str, re.Pattern[str]] = {
 # acronym ("VNG"), with the particles of Dutch surnames between ("Van der Berg").
 _NAME = re.compile(
     r"(?<![\w'‘“„\"-])(?:[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)*|[A-Z]{2,})"
-    r"(?:\s+(?:(?:van|de|der|den|het|&)\s+)*(?:[A-Z][a-zà-ÿ]+|[A-Z]{2,}))*"
+    r"(?:_(?:(?:van|de|der|den|het|&)_)*(?:[A-Z][a-zà-ÿ]+|[A-Z]{2,}))*".replace(
+        "_",
+        r"(?:[ \t]+|[ \t]*\n[ \t]*)",  # a name may wrap a line, never a paragraph
+    )
 )
 NAMES_NEEDED = {"person": 1, "names": 2}  # one person's name; a list has at least two
 
@@ -148,6 +152,8 @@ def proper_names(text: str, first_counts: bool = False) -> set[str]:
     ['Duinwaarde', 'Helmerdijk', 'Van der Berg']
     >>> sorted(proper_names("Gunnen is belangrijk voor de VNG."))
     ['VNG']
+    >>> sorted(proper_names("Getekend door Joris\\nWijnands.\\n\\nnamens Helmerdijk"))
+    ['Helmerdijk', 'Joris\\nWijnands']
     >>> proper_names("44 STERKE GEMEENTEN, 9 STERKE REGIO'S"), proper_names("de dag 'Sterke regio'")
     (set(), set())
     """
@@ -229,8 +235,12 @@ def subject_words(question: str) -> set[str]:
 
     >>> sorted(subject_words("Op welke datum zijn de verkiezingen?"))
     ['verkies']
+    >>> sorted(subject_words("Wat heeft de verbouwing van het stadhuis gekost?"))
+    ['stadhuis', 'verbouw']
+    >>> sorted(subject_words("How much did Kooglust pay in 2023?"))
+    ['2023', 'kooglust']
     """
-    q = _ASKS_STRIP.sub(" ", _folded(question))
+    q = _ASKS_STRIP.sub(lambda m: " ".join(["", *filter(None, m.groups()), ""]), _folded(question))
     return set(tokenize(expand_query(q))) - _KIND_WORDS
 
 
@@ -280,8 +290,10 @@ def kind_given(
             if not all(name <= words for name in own):
                 continue
             for _, sentence in _sentences(p):
-                # A name the question itself uses ("… in Haarlem") is not what it asks for.
-                names |= {n for n in _names(p, sentence) if _folded(n) not in asked}
+                found = {n for n in _names(p, sentence) if not _named_in(n, asked)}
+                if kind == "person":
+                    found = {n for n in found if n == p.chunk.speaker or _personal(n, sentence)}
+                names |= found
             if len(names) >= NAMES_NEEDED[kind]:
                 return True
         return False
@@ -302,14 +314,38 @@ def _subject(
 
 
 def _gives_about(p: Passage, kind: str, known: set[str], need: int) -> bool:
-    """Whether one sentence of ``p`` (with its heading) gives a date or an amount and at
-    least ``need`` of the subject words ``known``."""
-    for context, sentence in _sentences(p):
-        if gives_kind(kind, f"{context} {sentence}") and (
-            len(known & set(tokenize(f"{context} {sentence}"))) >= need
-        ):
-            return True
-    return False
+    """Whether one sentence of ``p`` (with its heading), or one cell of a table row (with
+    its labels), gives a date or an amount and at least ``need`` of the subject words
+    ``known``."""
+    units = _cells(p.chunk) or [(f"{c} {s}", f"{c} {s}") for c, s in _sentences(p)]
+    return any(
+        gives_kind(kind, value) and len(known & set(tokenize(about))) >= need
+        for about, value in units
+    )
+
+
+def _cells(chunk: Chunk) -> list[tuple[str, str]]:
+    """A table row's cells as (what the cell is about, the cell): the caption, the row's
+    first cell and the cell's column label say what its value is of. The value itself must
+    stand in the cell: a year in a column label is the date of nothing.
+
+    The labels are read from the row's embedded text, which the parser writes as
+    "column: cell" pairs under the caption (``ingest.parse.tables.describe_row``).
+
+    >>> row = Chunk("t", "d", "table", "Bijdrage", 0, 1, "| Kooglust | € 4 | € 5 |",
+    ...             "Brief › 2. Kosten. Bijdrage. Gemeente: Kooglust; Realisatie 2023: € 4; "
+    ...             "Begroting 2025: € 5", "")
+    >>> _cells(row)[1:]
+    [('Bijdrage Kooglust Realisatie 2023', '€ 4'), ('Bijdrage Kooglust Begroting 2025', '€ 5')]
+    """
+    if chunk.kind != "table":
+        return []
+    cells = [c.strip() for c in chunk.text.strip().strip("|").split("|")]
+    out = []
+    for cell in cells:
+        m = re.search(rf"(?:^|; |\. )([^;.:]*?): {re.escape(cell)}(?:;|$)", chunk.embed_text)
+        out.append((f"{chunk.title} {cells[0]} {m.group(1) if m else ''}", cell))
+    return out
 
 
 def value_passage(
@@ -344,6 +380,50 @@ def _names(p: Passage, sentence: str) -> set[str]:
         sentence = chunk.text  # the value, not the label words of the embedded text
     found = proper_names(sentence, first_counts=chunk.kind == "table")
     return found | ({chunk.speaker} if chunk.speaker else set())
+
+
+def _named_in(name: str, asked: str) -> bool:
+    """Whether the question (folded) already uses the name or a word of it: a name the
+    question uses ("… in Haarlem") is not what it asks for, nor is a longer name of that
+    thing ("Bureau Jeugdregio Duinkust" for a question about the Jeugdregio Duinkust).
+
+    >>> _named_in("Bureau Jeugdregio Duinkust", "wie leidt de jeugdregio duinkust?")
+    True
+    >>> _named_in("Joris Wijnands", "wie leidt de jeugdregio duinkust?")
+    False
+    """
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", fold(name)) if w not in _PARTICLES]
+    return _folded(name) in asked or any(re.search(rf"\b{w}\b", asked) for w in words)
+
+
+_PARTICLES = frozenset({"van", "der", "den", "het", "de"})
+# Before a surname: an initial ("J. de Vries") or a form of address or academic title.
+_PERSON_MARK = re.compile(
+    r"(?:\b(?:[A-Z]\.)+|\b(?:mevrouw|mevr|mw|meneer|de heer|dhr|mr|drs|dr|ir|prof|ing)\.?)\s*"
+    r"(?:\([^)]*\)\s*)?(?:(?:van|de|der|den|ter|ten)\s+)*$",  # "H.J. (Hans) van der Plas"
+    re.I,
+)
+
+
+def _personal(name: str, sentence: str) -> bool:
+    """Whether ``name`` reads as a person's: a first name and a surname, or a surname after an
+    initial or a title. A single capitalised word is as often a place or a body
+    ("Vijf gemeenten nemen deel: Duinwaarde, Helmerdijk …").
+
+    >>> _personal("Joris Wijnands", "Dat zegt Joris Wijnands.")
+    True
+    >>> _personal("Duinwaarde", "Vijf gemeenten nemen deel: Duinwaarde en Helmerdijk.")
+    False
+    >>> _personal("Jansen", "De commissie wordt geleid door mr. Jansen.")
+    True
+    >>> _personal("Plas", "De secretaris, drs. H.J. (Hans) van der Plas")
+    True
+    """
+    words = [w for w in name.split() if w.lower() not in _PARTICLES and not w.isupper()]
+    if len(words) >= 2:
+        return True
+    at = sentence.find(name)
+    return at > 0 and bool(_PERSON_MARK.search(sentence[:at]))
 
 
 def _asking(question: str, kind: str) -> str:
@@ -383,7 +463,7 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def unmentioned(question: str, lang: str, corpus_folded: str) -> list[str]:
-    """The years and names of the sentence that asks that no document mentions: "wat droeg
+    """The years and names of the sentences that ask that no document mentions: "wat droeg
     Duinwaarde bij in 2021?" when the documents give no figure for 2021, "hoe doet Utrecht
     dat?" when they never name Utrecht. Whatever they say, it is not about that.
 
@@ -402,19 +482,22 @@ def unmentioned(question: str, lang: str, corpus_folded: str) -> list[str]:
     []
     >>> unmentioned("En wat vindt de VNG?", "nl", text)
     []
+    >>> unmentioned("Wat betaalt Duinwaarde? Ik wil weten of Utrecht meer betaalt.", "nl", text)
+    ['Utrecht']
     """
-    ask = asking_sentence(question)
-    out = [y for y in _YEAR.findall(ask) if not re.search(rf"\b{y}\b", corpus_folded)]
-    if lang == "en":
-        return out
-    for m in _NAME.finditer(ask):
-        if m.start() == 0 or ask[m.end() : m.end() + 1].isalnum() or m.group(0).isupper():
-            continue  # the first word, part of a longer token ("CdK"), an acronym
-        words = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", m.group(0))]
-        words = [w for w in words if w not in ("van", "der", "den", "het")]
-        if words and not any(_mentioned(w, corpus_folded) for w in words):
-            out.append(m.group(0))
-    return out
+    out: list[str] = []
+    for ask in asking_sentences(question):
+        out += [y for y in _YEAR.findall(ask) if not re.search(rf"\b{y}\b", corpus_folded)]
+        if lang == "en":
+            continue
+        for m in _NAME.finditer(ask):
+            if m.start() == 0 or ask[m.end() : m.end() + 1].isalnum() or m.group(0).isupper():
+                continue  # the first word, part of a longer token ("CdK"), an acronym
+            words = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", m.group(0))]
+            words = [w for w in words if w not in ("van", "der", "den", "het")]
+            if words and not any(_mentioned(w, corpus_folded) for w in words):
+                out.append(m.group(0))
+    return list(dict.fromkeys(out))
 
 
 def _mentioned(word: str, corpus_folded: str) -> bool:

@@ -128,6 +128,27 @@ def best_sentences(chunk: Chunk, question: str, n: int = 1) -> list[str]:
     return [sents[i] for i in sorted(ranked)]
 
 
+def with_next(chunk: Chunk, picked: Sequence[str]) -> list[str]:
+    """``picked`` (sentences of ``chunk``, in text order) and the sentence after the last one.
+
+    A text states a point and often gives its figure, example or consequence in the next
+    sentence ("… een enquête onder alle 97 raadsleden. Daarvan deden er 61 mee."): an answer
+    that stops at the best-matching sentence stops before the fact.
+
+    >>> text = "Er kwam een enquête. Daarvan deden 61 mee. Klaar."
+    >>> ch = Chunk("c", "d", "section", "Aanpak", 0, 1, text, "", "")
+    >>> with_next(ch, ["Er kwam een enquête."])
+    ['Er kwam een enquête.', 'Daarvan deden 61 mee.']
+    >>> with_next(ch, ["Klaar."])
+    ['Klaar.']
+    """
+    sents = body_sentences(chunk) if chunk.kind != "letter_meta" else [chunk.text]
+    if not picked or picked[-1] not in sents:
+        return list(picked)
+    after = sents.index(picked[-1]) + 1
+    return [*picked, sents[after]] if after < len(sents) else list(picked)
+
+
 _AMOUNT = re.compile(
     r"\b(?:hoeveel|hoe veel|how much|how many|het aantal|the number of)\s+([^\W\d_]+(?:'s)?)", re.I
 )
@@ -363,7 +384,8 @@ def compose_answer(
         top = amount[0]
         picked: list[tuple[Chunk, list[str]]] = [(top, [amount[1]])]
     else:
-        picked = [(top, best_sentences(top, question, 1 if intent == "factual" else 2))]
+        best = best_sentences(top, question, 1 if intent == "factual" else 2)
+        picked = [(top, with_next(top, best))]
     # English words count through their Dutch equivalents ("reference" covers "kenmerk").
     q_tokens = set(tokenize(expand_query(question)))
     covered = set().union(*(set(tokenize(s)) for s in picked[0][1]))

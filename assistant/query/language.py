@@ -144,6 +144,29 @@ def asking_sentence(question: str) -> str:
     return (asks[-1] if asks else question).strip().lstrip("\"'‘“„(")
 
 
+# An indirect question: "Ik wil weten of …", "ik vraag me af wie …", "I'd like to know …".
+_INDIRECT = re.compile(
+    r"\b(?:(?:wil|willen|wilde|wou|zou|zouden)\s+(?:\w+\s+)?(?:graag\s+)?weten|"
+    r"vraag\s+(?:me|mij|ik\s+me|ik\s+mij)\s+af|benieuwd|"
+    r"(?:like|want|wanted|need)\s+to\s+know|wonder(?:ing)?)\b",
+    re.I,
+)
+
+
+def asking_sentences(question: str) -> list[str]:
+    """Every sentence that asks: one with a question mark, or an indirect question; else the
+    whole question. Leading quotes and spaces gone, as in :func:`asking_sentence`.
+
+    >>> asking_sentences("Welke casussen kwamen aan bod? Ik wil weten of Texel erbij zat.")
+    ['Welke casussen kwamen aan bod?', 'Ik wil weten of Texel erbij zat.']
+    >>> asking_sentences("Wij zijn een kleine gemeente. Wat zegt de brief?")
+    ['Wat zegt de brief?']
+    """
+    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
+    asks = [s for s in sentences if s.endswith("?") or _INDIRECT.search(s)]
+    return [s.strip().lstrip("\"'‘“„(") for s in asks or [question]]
+
+
 def strip_frame(question: str) -> str:
     """The question without phrases that only point at the document itself, which would
     otherwise make the document's own title the best match for everything.
