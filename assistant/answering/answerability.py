@@ -392,11 +392,22 @@ def _named_in(name: str, asked: str) -> bool:
     >>> _named_in("Joris Wijnands", "wie leidt de jeugdregio duinkust?")
     False
     """
-    words = [w for w in re.findall(r"[^\W\d_]{3,}", fold(name)) if w not in _PARTICLES]
+    words = _name_words(name)
     return _folded(name) in asked or any(re.search(rf"\b{w}\b", asked) for w in words)
 
 
 _PARTICLES = frozenset({"van", "der", "den", "het", "de"})
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a name (folded) that name something, not its particles.
+
+    >>> _name_words("Hans van der Plas")
+    ['hans', 'plas']
+    """
+    return [w for w in re.findall(r"[^\W\d_]{3,}", fold(name)) if w not in _PARTICLES]
+
+
 # Before a surname: an initial ("J. de Vries") or a form of address or academic title.
 _PERSON_MARK = re.compile(
     r"(?:\b(?:[A-Z]\.)+|\b(?:mevrouw|mevr|mw|meneer|de heer|dhr|mr|drs|dr|ir|prof|ing)\.?)\s*"
@@ -493,8 +504,7 @@ def unmentioned(question: str, lang: str, corpus_folded: str) -> list[str]:
         for m in _NAME.finditer(ask):
             if m.start() == 0 or ask[m.end() : m.end() + 1].isalnum() or m.group(0).isupper():
                 continue  # the first word, part of a longer token ("CdK"), an acronym
-            words = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", m.group(0))]
-            words = [w for w in words if w not in ("van", "der", "den", "het")]
+            words = _name_words(m.group(0))
             if words and not any(_mentioned(w, corpus_folded) for w in words):
                 out.append(m.group(0))
     return list(dict.fromkeys(out))
