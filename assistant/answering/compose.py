@@ -116,10 +116,15 @@ def _weights(bags: Sequence[AbstractSet[str]], question: str) -> dict[str, float
     return out
 
 
+def _quotable(chunk: Chunk) -> list[str]:
+    """The sentences an answer may quote: a letter field whole, other passages by sentence."""
+    return body_sentences(chunk) if chunk.kind != "letter_meta" else [chunk.text]
+
+
 def best_sentences(chunk: Chunk, question: str, n: int = 1) -> list[str]:
     """The ``n`` sentences of ``chunk`` whose words weigh most for the question
     (:func:`sentence_weights`), in text order."""
-    sents = body_sentences(chunk) if chunk.kind != "letter_meta" else [chunk.text]
+    sents = _quotable(chunk)
     if len(sents) <= n:
         return sents
     bags = [set(tokenize(s)) for s in sents]
@@ -142,7 +147,7 @@ def with_next(chunk: Chunk, picked: Sequence[str]) -> list[str]:
     >>> with_next(ch, ["Klaar."])
     ['Klaar.']
     """
-    sents = body_sentences(chunk) if chunk.kind != "letter_meta" else [chunk.text]
+    sents = _quotable(chunk)
     if not picked or picked[-1] not in sents:
         return list(picked)
     after = sents.index(picked[-1]) + 1
@@ -214,12 +219,16 @@ def find_amount(
     for p in passages[:depth]:
         # A table row is about its caption and column headers; a field about its label.
         context = p.chunk.embed_text if p.chunk.kind in ("table", "letter_meta") else ""
+        best, most = "", need - 1
         for sent in body_sentences(p.chunk) or [p.chunk.text]:
             words = tokenize(sent, keep_stopwords=True)
             number = any(w[0].isdigit() and not _YEAR.fullmatch(w) for w in words)
             about = set(tokenize(f"{p.chunk.title} {context} {sent}"))
-            if number and sum(1 for forms in subject if forms & about) >= need:
-                return p.chunk, sent.lstrip("# ")
+            shared = sum(1 for forms in subject if forms & about)
+            if number and shared > most:  # of the passage's sentences, the most about it
+                best, most = sent, shared
+        if best:
+            return p.chunk, best.lstrip("# ")
     return None
 
 
@@ -382,7 +391,7 @@ def compose_answer(
     amount = find_amount(question, passages)
     if amount is not None:
         top = amount[0]
-        picked: list[tuple[Chunk, list[str]]] = [(top, [amount[1]])]
+        picked: list[tuple[Chunk, list[str]]] = [(top, with_next(top, [amount[1]]))]
     else:
         best = best_sentences(top, question, 1 if intent == "factual" else 2)
         picked = [(top, with_next(top, best))]
