@@ -47,6 +47,10 @@ def is_low_value(chunk: Chunk) -> bool:
     return False
 
 
+# Text that is nothing but Markdown heading lines.
+_HEADINGS_ONLY = re.compile(r"(?: {0,3}#{1,6}[ \t][^\n]*\s*)+")
+
+
 def dense_ok(chunk: Chunk, min_words: int = 5) -> bool:
     """Whether a chunk takes part in dense ranking. Cosines of very short texts (a salutation,
     a date line) are unreliable and make such chunks hubs; lexical search still finds them.
@@ -59,9 +63,18 @@ def dense_ok(chunk: Chunk, min_words: int = 5) -> bool:
     >>> dense_ok(Chunk("2", "d", "table", "Tabel 1", 0, 1, "| Ede | € 5 |",
     ...                "Tabel 1. Kosten per gemeente. Gemeente: Ede; Kosten 2024: € 5", ""))
     True
+
+    A section that is only a chapter's heading, its text in the sections under it (whose
+    embedded text names the chapter), is no hub either:
+
+    >>> dense_ok(Chunk("3", "d", "section", "2. De regio", 0, 1, "## 2. De regio in het kort",
+    ...                "", ""))
+    False
     """
     if is_low_value(chunk) or chunk.kind in _LOW_VALUE or chunk.kind == "letter_meta":
         return False
+    if chunk.kind == "section" and _HEADINGS_ONLY.fullmatch(chunk.text.strip()):
+        return False  # a chapter's heading with no text of its own: its sections carry it
     text = chunk.embed_text if chunk.kind == "table" else chunk.text
     return len(re.findall(r"[^\W\d_]+", text)) >= min_words
 
