@@ -33,7 +33,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from assistant.answering.compose import body_sentences
-from assistant.query.language import asking_sentences, word_list
+from assistant.query.language import asking_sentences, sentences_of, word_list
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expand_query
 from recept.schema import Chunk, Passage
@@ -208,7 +208,7 @@ def pattern_in_a_question(pattern: re.Pattern[str], question: str) -> bool:
     >>> pattern_in_a_question(p, "welke wethouder gaat erover")
     True
     """
-    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
+    sentences = sentences_of(question)
     asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
     return any(pattern.search(_folded(s)) for s in asking)
 
@@ -444,7 +444,7 @@ def _asking(question: str, kind: str) -> str:
     'Wanneer start de pilot?'
     """
     pattern = dict(_ASKS)[kind]
-    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
+    sentences = sentences_of(question)
     return next((s for s in sentences if pattern.search(fold(s))), question)
 
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from assistant.conversation.transforms import Request, recognise
 from assistant.conversation.words import Words, words
 from assistant.policy.injection import split_instructions
-from assistant.query.language import strip_frame
+from assistant.query.language import sentences_of, strip_frame
 from assistant.retrieval.bm25 import fold
 from recept.schema import Message
 
@@ -248,8 +248,7 @@ def asks_question(text: str) -> bool:
     """
     if opens_with_question_word(text):
         return True
-    sentences = re.split(r"(?<=[.?!])\s+", text.strip())
-    return any("?" in s and not asks_to_rework(s) for s in sentences)
+    return any("?" in s and not asks_to_rework(s) for s in sentences_of(text))
 
 
 def asks_to_rework(sentence: str) -> bool:

@@ -131,6 +131,15 @@ _FRAME = re.compile(
 )
 
 
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a question or message, split after '.', '?' and '!'.
+
+    >>> sentences_of("Wij zijn klein. Wat nu? Graag snel!")
+    ['Wij zijn klein.', 'Wat nu?', 'Graag snel!']
+    """
+    return re.split(r"(?<=[.?!])\s+", text.strip())
+
+
 def asking_sentence(question: str) -> str:
     """The sentence that asks: the last one with a question mark, else the whole question;
     leading quotes and spaces gone, so its first word stands at 0.
@@ -140,7 +149,7 @@ def asking_sentence(question: str) -> str:
     >>> asking_sentence('  "Gunnen" graag uitgelegd')
     'Gunnen" graag uitgelegd'
     """
-    asks = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.endswith("?")]
+    asks = [s for s in sentences_of(question) if s.endswith("?")]
     return (asks[-1] if asks else question).strip().lstrip("\"'‘“„(")
 
 
@@ -162,8 +171,7 @@ def asking_sentences(question: str) -> list[str]:
     >>> asking_sentences("Wij zijn een kleine gemeente. Wat zegt de brief?")
     ['Wat zegt de brief?']
     """
-    sentences = re.split(r"(?<=[.?!])\s+", question.strip())
-    asks = [s for s in sentences if s.endswith("?") or _INDIRECT.search(s)]
+    asks = [s for s in sentences_of(question) if s.endswith("?") or _INDIRECT.search(s)]
     return [s.strip().lstrip("\"'‘“„(") for s in asks or [question]]
 
 
