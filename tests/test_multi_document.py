@@ -162,6 +162,17 @@ def test_an_amount_and_a_person_asked_of_the_letter_are_read_as_the_letter_gives
     assert nobody.text.startswith("De documenten noemen hiervoor geen naam van een persoon.")
 
 
+def test_a_count_the_letter_does_not_give_is_a_partial_answer(both: Assistant) -> None:
+    """On the letter's subject, a number it does not give: not a refusal without sources, but
+    first that the documents give no figure, then what they do say, with checked quotes."""
+    answer = both.ask("Hoeveel jeugdzorgaanbieders heeft de jeugdregio gecontracteerd?")
+    assert answer.answerability == "partial" and answer.refused
+    assert answer.text.startswith("De documenten noemen hiervoor geen getal.")
+    assert answer.citations and all(both.verify(c) for c in answer.citations)
+    given = both.ask("Hoeveel inwoners hebben de vijf gemeenten samen?")
+    assert given.answerability == "answer" and "117.790" in given.text
+
+
 def test_a_motion_about_the_second_letter_cites_that_letter_and_names_it(both: Assistant) -> None:
     from assistant import motion_to_markdown
 

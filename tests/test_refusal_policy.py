@@ -9,7 +9,7 @@ from recept.schema import Chunk, Passage
 
 
 def features(dense: float, off: float, intent: str = "fact", lang: str = "nl") -> Features:
-    return Features(dense, off, False, False, intent, lang)
+    return Features(dense, off, False, intent, lang)
 
 
 POLICY = RefusalPolicy.default()
@@ -34,7 +34,7 @@ def test_english_questions_get_the_cross_lingual_margin() -> None:
 
 
 def test_a_named_title_is_never_refused() -> None:
-    f = Features(0.5, 0.9, True, True, "fact", "nl", office_named=False, law_missing=True)
+    f = Features(0.5, 0.9, True, "fact", "nl", office_named=False, law_missing=True)
     assert POLICY.reasons(f) == []
 
 
@@ -60,21 +60,18 @@ def test_with_an_adapter_its_lead_decides_what_is_off_topic(
     plain_off: float, lead: float | None, refused: bool
 ) -> None:
     """Without an adapter the plain vector's lead decides; with one, the adapted lead does."""
-    f = Features(0.85, plain_off, False, False, "fact", "nl", adapted_lead=lead)
+    f = Features(0.85, plain_off, False, "fact", "nl", adapted_lead=lead)
     assert POLICY.refuse(f) is refused
 
 
 def test_a_named_office_is_in_scope_whatever_the_adapted_lead() -> None:
-    f = Features(0.85, 0.80, False, False, "fact", "nl", office_named=True, adapted_lead=0.2)
+    f = Features(0.85, 0.80, False, "fact", "nl", office_named=True, adapted_lead=0.2)
     assert not POLICY.refuse(f)
 
 
 def test_the_adapted_lead_touches_only_the_off_topic_rule() -> None:
-    f = Features(0.85, 0.80, True, False, "fact", "nl", law_missing=True, adapted_lead=-0.2)
-    assert POLICY.reasons(f) == [
-        "gevraagd bedrag/aantal staat er niet in",
-        "die wet of dat artikel komt in het document niet voor",
-    ]
+    f = Features(0.85, 0.80, False, "fact", "nl", law_missing=True, adapted_lead=-0.2)
+    assert POLICY.reasons(f) == ["die wet of dat artikel komt in het document niet voor"]
 
 
 def test_the_adapted_lead_is_computed_from_the_adapted_vector() -> None:
@@ -85,12 +82,16 @@ def test_the_adapted_lead_is_computed_from_the_adapted_vector() -> None:
     assert refusal_features("Wat nu?", [], [1.0, 0.0], off, dense_top=0.9).adapted_lead is None
 
 
-def test_a_sum_of_money_is_left_to_answerability() -> None:
-    """No hard refusal for a money question whose amount the top passage lacks: answerability
-    says the documents give no amount and quotes what they do say (a partial answer)."""
-    from assistant.policy.refusal import amount_missing
-    from recept.schema import Chunk, Passage
+def test_a_missing_value_is_no_refusal_but_a_partial_answer() -> None:
+    """A sum or a count the top passages lack: answerability says the documents give no such
+    value and quotes what they do say (a partial answer); the refusal features hold no such
+    check."""
+    from assistant.answering.answerability import missing_kind
 
     p = Passage(Chunk("1", "d", "section", "t", 0, 1, "De regeling wordt geëvalueerd.", "", ""), 1)
-    assert not amount_missing("Hoeveel kost de regeling?", [p])
-    assert amount_missing("Hoeveel gemeenten doen mee?", [p])
+    assert missing_kind("Hoeveel geld kost de regeling?", [p], set()) == "amount"
+    assert missing_kind("Hoeveel gemeenten doen mee?", [p], set()) == "count"
+    assert missing_kind("Wat houdt de regeling in?", [p], set()) == ""
+    question = "Hoeveel gemeenten doen mee?"
+    f = refusal_features(question, [p], [1.0, 0.0], [[0.0, 1.0]], dense_top=0.9)
+    assert POLICY.reasons(f) == []

@@ -32,8 +32,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 
-from assistant.answering.compose import body_sentences
-from assistant.query.language import asking_sentences, sentences_of, word_list
+from assistant.answering.compose import body_sentences, find_amount, is_amount_question
+from assistant.query.language import asking_sentence, asking_sentences, sentences_of, word_list
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expand_query
 from recept.schema import Chunk, Passage
@@ -140,6 +140,7 @@ LABELS = {
     "amount": ("bedrag", "amount"),
     "person": ("naam van een persoon", "person's name"),
     "names": ("namen", "names"),
+    "count": ("getal", "figure"),  # "hoeveel X": a number next to X (see ``count_missing``)
 }
 
 
@@ -459,13 +460,40 @@ def _sentences(p: Passage) -> Iterable[tuple[str, str]]:
         yield p.chunk.title, sentence
 
 
+def count_missing(question: str, passages: Sequence[Passage]) -> bool:
+    """A "how many X" question whose passages hold no number next to X (or a synonym).
+
+    >>> from recept.schema import Chunk
+    >>> ch = Chunk("1", "d", "letter", "t", 0, 1, "Wij spraken met 100 deelnemers.", "", "")
+    >>> p = Passage(ch, 1.0)
+    >>> count_missing("Hoeveel deelnemers waren er?", [p]), count_missing("Hoeveel leden?", [p])
+    (False, True)
+
+    Only the sentence that asks counts: "we ruziën over wie hoeveel betaalt. Welk advies past?"
+    asks for advice, not for a number. A sum of money is the kind "amount" (``kind_given``).
+
+    >>> count_missing("We ruziën over wie hoeveel betaalt. Welk advies past hierbij?", [p])
+    False
+    >>> count_missing("Hoeveel geld kost het?", [p])
+    False
+    """
+    ask = asking_sentence(question)
+    return not asked_kind(ask) and is_amount_question(ask) and find_amount(ask, passages) is None
+
+
 def missing_kind(
     question: str, passages: Sequence[Passage], vocabulary: Collection[str], context: str = ""
 ) -> str:
     """The kind of value asked for that the top passages do not give, or ''. ``context`` is
-    the search query of a follow-up (the question with the previous turn's subject)."""
+    the search query of a follow-up (the question with the previous turn's subject).
+
+    A count the passages do not give ("hoeveel gemeenten …" without a number of them) is on
+    topic too: the answer says the documents give no figure and quotes what they do say.
+    """
     kind = asked_kind(question)
-    if not kind or kind_given(question, kind, passages, vocabulary, context):
+    if not kind:
+        return "count" if count_missing(question, passages) else ""
+    if kind_given(question, kind, passages, vocabulary, context):
         return ""
     return kind
 

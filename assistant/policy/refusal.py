@@ -6,8 +6,10 @@ out-of-scope questions, so the policy leans on checks that generalise:
 * the question is closer to a description of something the document never covers (its
   profile's off-topic descriptions: for the recipe budget figures, who holds an office, other
   laws, cooking recipes, weather, …) than to any passage;
-* a "how much / how many" question needs a number in the passage that matches it;
 * a very low dense score means nothing relevant was found.
+
+A question on the documents' subject that asks for a value they do not give (a date, an
+amount, a count) is answerability's to judge: a partial answer, not a refusal.
 
 Advice questions ("hoe pas ik … toe bij woningbouw") are answered from the text even when
 their situation is not in it: applying a document to one's own case is what it is for.
@@ -20,37 +22,11 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from assistant.answering.answerability import asked_kind
-from assistant.answering.compose import find_amount, is_amount_question
 from assistant.query.language import asking_sentence, detect_language, question_intent
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expansions, split_compound
 from assistant.retrieval.retrieve import title_matches
 from recept.schema import Passage
-
-
-def amount_missing(question: str, passages: Sequence[Passage]) -> bool:
-    """A "how many X" question whose passages hold no number next to X (or a synonym).
-
-    >>> from recept.schema import Chunk
-    >>> ch = Chunk("1", "d", "letter", "t", 0, 1, "Wij spraken met 100 deelnemers.", "", "")
-    >>> p = Passage(ch, 1.0)
-    >>> amount_missing("Hoeveel deelnemers waren er?", [p]), amount_missing("Hoeveel leden?", [p])
-    (False, True)
-
-    Only the sentence that asks counts: "we ruziën over wie hoeveel betaalt. Welk advies past?"
-    asks for advice, not for an amount.
-
-    >>> amount_missing("We ruziën over wie hoeveel betaalt. Welk advies past hierbij?", [p])
-    False
-    """
-    ask = asking_sentence(question)
-    if asked_kind(ask) == "amount":
-        # A sum of money is answerability's to judge: when no sentence about the subject
-        # gives one, the answer says so and quotes what the documents do say (partial).
-        return False
-    return is_amount_question(ask) and find_amount(ask, passages) is None
-
 
 # "Van wie is de uitspraak …" asks whose words they are, not who holds an office.
 _WHO_IS = re.compile(
@@ -171,7 +147,6 @@ def law_missing(question: str, corpus_folded: str) -> bool:
 class Features:
     dense_top: float  # best cosine among the top passages
     off_topic: float  # best cosine with an OFF_TOPIC description
-    amount_missing: bool  # asks "how much/many" but the best passage holds no number
     title_hit: bool  # the question names a section title or speaker
     intent: str
     language: str
@@ -183,7 +158,7 @@ class Features:
     def __str__(self) -> str:
         return (
             f"dense={self.dense_top:.3f} off_topic={self.off_topic:.3f} "
-            f"amount_missing={self.amount_missing} office_named={self.office_named} "
+            f"office_named={self.office_named} "
             f"law_missing={self.law_missing} adapted_lead={self.adapted_lead} "
             f"title={self.title_hit} intent={self.intent}"
         )
@@ -214,7 +189,6 @@ def refusal_features(
     return Features(
         dense_top=dense,
         off_topic=off,
-        amount_missing=amount_missing(question, passages),
         office_named=office_named(question, vocabulary),
         law_missing=bool(corpus_folded) and law_missing(question, corpus_folded),
         adapted_lead=lead,
@@ -260,8 +234,6 @@ class RefusalPolicy:
         # resembles "who is the mayor of …".
         if f.office_named is not True:
             out += self._off_topic(f, margin)
-        if f.amount_missing:
-            out.append("gevraagd bedrag/aantal staat er niet in")
         if f.law_missing and f.intent != "apply":  # advice for a law's setting is fine
             out.append("die wet of dat artikel komt in het document niet voor")
         if f.office_named is False:
