@@ -41,8 +41,10 @@ from assistant.conversation.state import classify_turn, previous_turn
 from assistant.policy.injection import split_instructions
 from assistant.policy.refusal import RefusalPolicy, asked_office, refusal_features
 from assistant.query.language import (
+    asking_sentence,
     asks_for_overview,
     detect_language,
+    kind_topic,
     question_intent,
     strip_frame,
     wanted_kind,
@@ -51,7 +53,14 @@ from assistant.query.parts import split_parts
 from assistant.retrieval.adapter import load_adapter
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.rerank import load_ranker
-from assistant.retrieval.retrieve import Closeness, HybridRetriever
+from assistant.retrieval.retrieve import (
+    Closeness,
+    HybridRetriever,
+    content_terms,
+    title_matches,
+    title_shares_word,
+    without_titles,
+)
 from assistant.retrieval.route import DocumentView, RoutedRetriever
 from assistant.retrieval.thesaurus import Thesaurus, policy_groups
 from ingest.embed.embedder import Embedder, load_embedder, resolve_model
@@ -376,7 +385,13 @@ class Assistant:
             query, depth, timings, qvec=qvec, documents=documents
         )
         if kind:
-            passages = sorted(passages, key=lambda p: p.chunk.kind != kind)
+            # Of that kind, a section whose title holds a word of what is asked about is the
+            # one meant ("Welk ingrediënt gaat over lef?": *Met een beetje lef*).
+            about = content_terms(kind_topic(question))
+            passages = sorted(
+                passages,
+                key=lambda p: (p.chunk.kind != kind, not title_shares_word(p.chunk, about)),
+            )
         passages = [replace(p, rank=i) for i, p in enumerate(passages[: self.settings.top_k], 1)]
         if boost:
             # The section the follow-up points at ("the next one") goes first.
@@ -522,6 +537,7 @@ class Assistant:
             self._corpus_folded,
             dense_top=near.plain,
             adapted=near.adapted,
+            rest=self._asked_of_titles(q, passages, lead_doc),
         )
         # A turn that names a section by position ("de tweede spreker") is answered by it.
         pointed = resolve(q, history, self.retriever.chunks).by_position
@@ -591,6 +607,22 @@ class Assistant:
         yield answer(
             prefix + draft.text, draft.citations, "extractive", notes=notes + draft.notes, **outcome
         )
+
+    def _asked_of_titles(
+        self, question: str, passages: Sequence[Passage], doc_id: str
+    ) -> tuple[list[float], Closeness] | None:
+        """For a question that names a title or speaker and asks something of it: the vector
+        of what it asks (the question without the names) and how close that comes to the
+        document's passages. None when it names none, or asks nothing besides the name."""
+        # The sentence that asks: a title named in the situation around it is its setting.
+        asking = asking_sentence(question)
+        chunks = [p.chunk for p in passages]
+        named = [self.retriever.by_id[c] for c in title_matches(asking, chunks)]
+        rest = without_titles(asking, named)
+        if not named or not content_terms(rest) or doc_id not in self.retriever.per_document:
+            return None
+        vec = self.retriever.embedder.embed_query(rest)
+        return vec, self.retriever.closeness(vec, doc_id)
 
     def _rederive(
         self,

@@ -196,6 +196,23 @@ def test_the_verb_doen_is_not_the_ingredient_doen(assistant: Assistant) -> None:
     assert named.passages[0].chunk.title == "Doen"
 
 
+def test_which_ingredient_question_finds_the_ingredient_by_a_word_of_its_title(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Welk ingrediënt gaat over lef?")
+    assert answer.passages[0].chunk.title == "Met een beetje lef"
+    assert answer.citations[0].title == "Met een beetje lef"
+
+
+def test_a_named_speaker_is_the_subject_not_a_pass(assistant: Assistant) -> None:
+    """Naming a speaker does not switch the refusal checks off: what is asked of her is
+    judged; asked about what she did say, the answer is her quote."""
+    weather = assistant.ask("Wat zegt Ilse Zaal over het weer van morgen?")
+    assert weather.answerability == "decline" and not weather.citations
+    said = assistant.ask("Wat zegt Ilse Zaal over een gemeenschappelijk doel?")
+    assert not said.refused and said.citations[0].speaker == "Ilse Zaal"
+
+
 def test_which_quote_question_is_answered_with_a_quote(assistant: Assistant) -> None:
     answer = assistant.ask("Welk citaat gaat over dezelfde taal spreken?")
     assert answer.passages[0].chunk.kind == "quote"

@@ -33,9 +33,17 @@ def test_english_questions_get_the_cross_lingual_margin() -> None:
     assert POLICY.refuse(features(0.85, 0.87, lang="nl"))
 
 
-def test_a_named_title_is_never_refused() -> None:
-    f = Features(0.5, 0.9, True, "fact", "nl", office_named=False, law_missing=True)
-    assert POLICY.reasons(f) == []
+def test_a_named_title_is_the_subject_and_what_is_asked_of_it_is_judged() -> None:
+    """A title or speaker the question names is no pass: what it asks of them is judged as a
+    question of its own ("Wat zegt Ilse Zaal over het weer?"). Nothing asked besides the name
+    ("Wat betekent Gunnen?"): the name is the subject, whatever the cosines."""
+    off = Features(0.84, 0.90, False, "fact", "nl")
+    near = Features(0.86, 0.80, False, "fact", "nl")
+    assert POLICY.refuse(Features(0.85, 0.80, True, "fact", "nl", rest=off))
+    assert not POLICY.refuse(Features(0.85, 0.80, True, "fact", "nl", rest=near))
+    assert POLICY.reasons(Features(0.5, 0.9, True, "fact", "nl")) == []
+    law = Features(0.85, 0.80, True, "fact", "nl", law_missing=True)
+    assert POLICY.reasons(law) == ["die wet of dat artikel komt in het document niet voor"]
 
 
 def test_the_best_candidate_cosine_overrides_the_passages() -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from assistant.query.language import asking_sentence, detect_language, question_intent
 from assistant.retrieval.bm25 import fold, tokenize
 from assistant.retrieval.lexicon import expansions, split_compound
-from assistant.retrieval.retrieve import title_matches
+from assistant.retrieval.retrieve import Closeness, title_matches
 from recept.schema import Passage
 
 # "Van wie is de uitspraak …" asks whose words they are, not who holds an office.
@@ -154,6 +154,9 @@ class Features:
     law_missing: bool = False  # names a law or article the document never mentions
     # Off-topic cosine minus best passage cosine, both of the adapted question vector.
     adapted_lead: float | None = None
+    # A question that names a title or speaker: the same comparisons for what it asks of
+    # them (the question without the names), or None when nothing is left to judge.
+    rest: Features | None = None
 
     def __str__(self) -> str:
         return (
@@ -161,6 +164,7 @@ class Features:
             f"office_named={self.office_named} "
             f"law_missing={self.law_missing} adapted_lead={self.adapted_lead} "
             f"title={self.title_hit} intent={self.intent}"
+            + (f" rest=({self.rest})" if self.rest is not None else "")
         )
 
 
@@ -177,24 +181,35 @@ def refusal_features(
     corpus_folded: str = "",
     dense_top: float | None = None,
     adapted: tuple[Sequence[float], float] | None = None,
+    rest: tuple[Sequence[float], Closeness] | None = None,
 ) -> Features:
     """``dense_top``: the best cosine among all retrieval candidates; by default the best among
     the first five passages (the same when passages are in fusion order). ``adapted``: the
-    adapted question vector and its best cosine with a passage, when there is an adapter."""
+    adapted question vector and its best cosine with a passage, when there is an adapter.
+    ``rest``: for a question that names a title or speaker, the vector of what it asks of
+    them (:func:`without_titles`) and how close that came to the passages."""
     dense = dense_top
     if dense is None:
         dense = max((p.dense for p in passages[:5] if p.dense is not None), default=0.0)
     off = _closest(query_vec, off_topic_vecs)
     lead = None if adapted is None else _closest(adapted[0], off_topic_vecs) - adapted[1]
+    named = bool(title_matches(question, [p.chunk for p in passages]))
+    asked = None
+    if named and rest is not None and rest[1].plain is not None:
+        vec, near = rest
+        asked = refusal_features(
+            question, [], vec, off_topic_vecs, dense_top=near.plain, adapted=near.adapted
+        )
     return Features(
         dense_top=dense,
         off_topic=off,
         office_named=office_named(question, vocabulary),
         law_missing=bool(corpus_folded) and law_missing(question, corpus_folded),
         adapted_lead=lead,
-        title_hit=bool(title_matches(question, [p.chunk for p in passages])),
+        title_hit=named,
         intent=question_intent(question),
         language=detect_language(question),
+        rest=asked,
     )
 
 
@@ -225,20 +240,23 @@ class RefusalPolicy:
         return cls(override or 0.77)
 
     def reasons(self, f: Features) -> list[str]:
-        if f.title_hit:
-            return []
         out = []
         margin = self.margin + (self.cross_lingual_margin if f.language == "en" else 0.0)
         margin += self.apply_margin if f.intent == "apply" else 0.0
+        # A named title or speaker is the question's subject, not a pass: what it asks of
+        # them ("Wat zegt Ilse Zaal over het weer?") is judged as a question of its own.
+        # Nothing left to judge ("Wat betekent Gunnen?"): the title is all it asks about.
+        topic = f if not f.title_hit else f.rest
         # An office the document names makes the question in scope, however much it
         # resembles "who is the mayor of …".
-        if f.office_named is not True:
-            out += self._off_topic(f, margin)
+        if f.office_named is not True and topic is not None:
+            out += self._off_topic(topic, margin)
         if f.law_missing and f.intent != "apply":  # advice for a law's setting is fine
             out.append("die wet of dat artikel komt in het document niet voor")
         if f.office_named is False:
             out.append("naar die functie wordt in het document niet verwezen")
-        if f.dense_top < self.threshold:
+        # A named title was found, whatever the cosines of the rest.
+        if f.dense_top < self.threshold and not f.title_hit:
             out.append(f"lage gelijkenis ({f.dense_top:.3f})")
         return out
 

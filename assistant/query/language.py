@@ -218,6 +218,19 @@ def wanted_kind(text: str) -> str:
     return next((kind for kind, rx in _WANTS_KIND if rx.search(text)), "")
 
 
+def kind_topic(text: str) -> str:
+    """What the sentence that asks for a kind of section says it should be about: that
+    sentence without the words that ask for the kind, not the situation told around it.
+
+    >>> kind_topic("Wij bouwen samen woningen. Welk ingrediënt gaat over lef?").strip()
+    'gaat over lef?'
+    """
+    sentence = next((s for s in sentences_of(text) if wanted_kind(s)), "")
+    for _, rx in _WANTS_KIND:
+        sentence = rx.sub(" ", sentence)
+    return sentence
+
+
 _OVERVIEW_HEAD = re.compile(
     r"\b(ingredi[eë]nten|ingredients|samenvatting|samenvatten|vat\b.*\bsamen|overzicht|"
     r"summary|summari[sz]e|overview)\b",

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from assistant.query.language import question_intent, strip_frame
+from assistant.query.language import question_intent, strip_frame, word_list
 from assistant.retrieval.adapter import QueryAdapter
 from assistant.retrieval.bm25 import BM25, fold, tokenize, with_parts
 from assistant.retrieval.lexicon import expand_query, split_compound
@@ -170,6 +170,63 @@ def with_heads(tokens: Iterable[str], words: AbstractSet[str], min_len: int = 4)
     return out
 
 
+# The stems (and compound parts) of the Dutch and English function words.
+FUNCTION_TERMS = frozenset(
+    with_parts(
+        tokenize(
+            " ".join(word_list("function_words_nl") | word_list("function_words_en")),
+            keep_stopwords=True,
+        )
+    )
+)
+
+
+def content_terms(text: str) -> set[str]:
+    """The stems of the words of ``text`` that say what it is about, function words aside.
+
+    >>> sorted(content_terms("Wat zegt Ilse Zaal over het weer van morgen?"))
+    ['ils', 'morg', 'weer', 'zaal']
+    """
+    return set(tokenize(text)) - FUNCTION_TERMS
+
+
+def _folded_words(text: str) -> str:
+    """``text`` folded to its words between single spaces, with a space at each end."""
+    q = " ".join(fold(text).replace("'", " ").replace('"', " ").split())
+    q = "".join(ch if ch.isalnum() or ch == " " else " " for ch in q)
+    return " " + " ".join(q.split()) + " "
+
+
+def _named_phrases(chunk: Chunk) -> list[str]:
+    return [p for name in (chunk.title, chunk.speaker) if name and (p := _name_phrase(name))]
+
+
+def without_titles(query: str, chunks: Sequence[Chunk]) -> str:
+    """The question without the titles and speakers of ``chunks`` it names (folded): what it
+    asks about them. A named title is the question's subject, not all of it.
+
+    >>> ch = [Chunk("2", "d", "quote", "Citaat", 0, 1, "x", "", "", speaker="Ilse Zaal")]
+    >>> without_titles("Wat zegt Ilse Zaal over het weer?", ch)
+    'wat zegt over het weer'
+    """
+    q = _folded_words(query)
+    for c in chunks:
+        for phrase in _named_phrases(c):
+            q = q.replace(f" {phrase} ", " ")
+    return q.strip()
+
+
+def title_shares_word(chunk: Chunk, terms: AbstractSet[str]) -> bool:
+    """Whether the section's title holds one of ``terms`` (stems): "Welk ingrediënt gaat over
+    lef?" names *Met een beetje lef* by one word of its title.
+
+    >>> title_shares_word(Chunk("1", "d", "ingredient", "Met een beetje lef", 0, 1, "x", "", ""),
+    ...                   content_terms("gaat over lef"))
+    True
+    """
+    return bool(terms & set(tokenize(chunk.title)))
+
+
 def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
     """Ids of chunks whose title (or speaker) the query names, longest match first.
 
@@ -181,9 +238,7 @@ def title_matches(query: str, chunks: Sequence[Chunk]) -> list[str]:
     >>> title_matches("Hoe pas ik 'Gunnen' toe? En wat zei ilse zaal?", ch)
     ['2', '1']
     """
-    q = " " + " ".join(fold(query).replace("'", " ").replace('"', " ").split()) + " "
-    q = "".join(ch if ch.isalnum() or ch == " " else " " for ch in q)
-    q = " " + " ".join(q.split()) + " "
+    q = _folded_words(query)
     hits: list[tuple[int, str]] = []
     for c in chunks:
         if c.kind in _LOW_VALUE or c.kind == "letter_meta":
@@ -405,6 +460,15 @@ class HybridRetriever:
             return passages, Closeness(best)
         adapted = (list(dvec), best) if best is not None else None
         return passages, Closeness(self.best_cosine(qvec), adapted)
+
+    def closeness(self, qvec: Sequence[float]) -> Closeness:
+        """How close a question vector comes to this document's passages, as
+        :meth:`search_detailed` reports it, without searching."""
+        if self.adapter is None:
+            return Closeness(self.best_cosine(qvec))
+        dvec = self.adapter.apply(qvec)
+        best = self.best_cosine(dvec)
+        return Closeness(self.best_cosine(qvec), (list(dvec), best) if best is not None else None)
 
     def best_cosine(self, qvec: Sequence[float]) -> float | None:
         """The highest cosine of the question vector with any dense-ranked chunk."""

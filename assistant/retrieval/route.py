@@ -30,22 +30,10 @@ import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
-from assistant.query.language import word_list
-from assistant.retrieval.bm25 import tokenize, with_parts
-from assistant.retrieval.retrieve import Closeness, HybridRetriever
+from assistant.retrieval.retrieve import FUNCTION_TERMS, Closeness, HybridRetriever
 from ingest.embed.embedder import Embedder
 from ingest.store import VectorStore
 from recept.schema import Chunk, Passage
-
-# The stems (and compound parts) of the Dutch and English function words.
-_FUNCTION_TERMS = frozenset(
-    with_parts(
-        tokenize(
-            " ".join(word_list("function_words_nl") | word_list("function_words_en")),
-            keep_stopwords=True,
-        )
-    )
-)
 
 
 def fill_slots(sequence: Sequence[str], ranked: Mapping[str, Sequence[str]], k: int) -> list[str]:
@@ -163,13 +151,17 @@ class RoutedRetriever:
             timings["route"] = (time.perf_counter() - t0) * 1000
         return passages, found[lead][1], lead
 
+    def closeness(self, qvec: Sequence[float], doc_id: str) -> Closeness:
+        """How close a question vector comes to the passages of ``doc_id``."""
+        return self.per_document[doc_id].closeness(qvec)
+
     def own_words(self, query: str, documents: Collection[str]) -> dict[str, set[str]]:
         """Per document of ``documents``, the question's terms that occur in it and in no
         other of them (words that occur nowhere, or in several, say nothing of where to look).
         """
         out: dict[str, set[str]] = {}
         # Function words ("heeft", "zegt", "hoeveel") say nothing of where to look.
-        for term in self.neutral.asked_terms(query, skip=_FUNCTION_TERMS):
+        for term in self.neutral.asked_terms(query, skip=FUNCTION_TERMS):
             has = [d for d in documents if term in self.per_document[d].vocabulary]
             if len(has) == 1:
                 out.setdefault(has[0], set()).add(term)
