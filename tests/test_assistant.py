@@ -204,6 +204,16 @@ def test_which_ingredient_question_finds_the_ingredient_by_a_word_of_its_title(
     assert answer.citations[0].title == "Met een beetje lef"
 
 
+def test_a_letter_field_is_found_when_the_letter_is_named_in_the_frame(
+    assistant: Assistant,
+) -> None:
+    """The frame "staat in de brief" is stripped for the search, but it still names the
+    letter whose field is asked for."""
+    answer = assistant.ask("Welk telefoonnummer staat in de brief?")
+    assert answer.citations[0].title == "Brief: telefoon"
+    assert "514 3143" in answer.citations[0].quote
+
+
 def test_a_named_speaker_is_the_subject_not_a_pass(assistant: Assistant) -> None:
     """Naming a speaker does not switch the refusal checks off: what is asked of her is
     judged; asked about what she did say, the answer is her quote."""

@@ -198,6 +198,22 @@ def test_naming_a_document_names_none_of_its_sections(both: Assistant) -> None:
     assert chapter.passages[0].chunk.title == "1. Aanleiding"
 
 
+def test_a_field_both_letters_have_is_taken_from_the_letter_the_question_names(
+    both: Assistant,
+) -> None:
+    """Both letters have a kenmerk: the field's words are shared, so the word only one letter
+    has ("Duinwaarde") says whose kenmerk is asked for, also with the letter named in the
+    frame ("staat in de brief")."""
+    for question in (
+        "Wat is het kenmerk van de brief van Duinwaarde?",
+        "What is the reference number of the Duinwaarde letter?",
+        "Welk kenmerk staat in de brief van Duinwaarde?",
+    ):
+        answer = both.ask(question)
+        assert answer.citations[0].doc_id == LETTER_ID, question
+        assert "Z-2025-00418" in answer.citations[0].quote
+
+
 def test_example_questions_come_from_each_document(both: Assistant) -> None:
     examples = both.example_questions(8)
     assert "Geef alle ingrediënten" in examples  # the recipe profile's own

@@ -426,12 +426,12 @@ class HybridRetriever:
         found is a question about the corpus, not about the adapter or the order of the top k.
         """
         t0 = time.perf_counter()
-        query = strip_frame(query)
+        asked, query = query, strip_frame(query)
         if qvec is None:
             qvec = self.embedder.embed_query(query)
         t1 = time.perf_counter()
         dvec = self.adapter.apply(qvec) if self.adapter is not None else qvec
-        found = self.signals(query, dvec, timings)
+        found = self.signals(query, dvec, timings, frame=asked)
         t2 = time.perf_counter()
         order = {cid: s.fused for cid, s in found.items()}
         if self.ranker is not None and found:
@@ -476,9 +476,15 @@ class HybridRetriever:
         return next((s for c, s in hits if c.id not in self.dense_excluded), None)
 
     def signals(
-        self, query: str, qvec: Sequence[float], timings: dict[str, float] | None = None
+        self,
+        query: str,
+        qvec: Sequence[float],
+        timings: dict[str, float] | None = None,
+        frame: str = "",
     ) -> dict[str, Signals]:
-        """Every fusion candidate with what each channel says about it, best fused first."""
+        """Every fusion candidate with what each channel says about it, best fused first.
+        ``frame``: the question before the words that point at the document were stripped
+        ("Welk telefoonnummer staat in de brief?"): they say whose field it asks for."""
         t0 = time.perf_counter()
         dense_hits = self.store.query(qvec, self.candidates)
         t1 = time.perf_counter()
@@ -494,6 +500,8 @@ class HybridRetriever:
         # "raadsinformatiebrief" says "brief" too; a field's own label must be asked as such
         # ("verzenddatum" does not ask for the "datum" field).
         named = with_heads(asked.keys(), LETTER_WORDS)
+        if frame:
+            named |= LETTER_WORDS & with_heads(self._own_terms(frame).keys(), LETTER_WORDS)
         if not self.learned_fields and names_document(asked.keys(), self.title_words):
             # "Het kenmerk van het document / van de overeenkomst" names the field as "van de
             # brief" does. (A learned ranker was trained with its own reading of names.)

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 
+from assistant.retrieval.rerank import Signals
 from assistant.retrieval.retrieve import FUNCTION_TERMS, Closeness, HybridRetriever
 from ingest.embed.embedder import Embedder
 from ingest.store import VectorStore
@@ -53,6 +55,19 @@ def fill_slots(sequence: Sequence[str], ranked: Mapping[str, Sequence[str]], k: 
             if queues.get(doc) and len(out) < k:
                 out.append(queues[doc].pop(0))
     return out
+
+
+def field_of(found: Mapping[str, Signals], doc_of: Mapping[str, str], doc: str) -> bool:
+    """Whether a letter field of ``doc`` that the question names by its label is among the
+    candidates, and the best candidate of ``doc`` is such a field.
+
+    >>> s = {"a:k": Signals("letter_meta", None, None, 1.0, 1.0, 1, False, 0.09, True),
+    ...      "b:k": Signals("letter_meta", None, None, 1.0, 1.0, 2, False, 0.08, True)}
+    >>> field_of(s, {"a:k": "a", "b:k": "b"}, "b"), field_of(s, {"a:k": "a", "b:k": "b"}, "c")
+    (True, False)
+    """
+    mine = [s for cid, s in found.items() if doc_of.get(cid) == doc]
+    return bool(mine) and max(mine, key=lambda s: s.fused).field_named
 
 
 class DocumentView:
@@ -104,6 +119,10 @@ class RoutedRetriever:
         self.by_id = neutral.by_id
         self.vocabulary = neutral.vocabulary
         self.doc_of = {c.id: c.doc_id for c in self.chunks}
+        # The words of every letter field's labels ("kenmerk", "verzonden", "brief").
+        self.field_terms = frozenset().union(
+            *(w for ls in neutral.field_labels.values() for w in ls)
+        )
 
     @property
     def documents(self) -> list[str]:
@@ -132,7 +151,21 @@ class RoutedRetriever:
             if (doc := self.doc_of.get(cid, "")) in docs
         ]
         lead = sequence[0] if sequence else docs[0]
-        if set(self.own_words(query, docs)) == {lead}:
+        own = self.own_words(query, docs)
+        # A field's own words ("verzonden", "kenmerk") are shared structure, whichever
+        # document's parser wrote their synonyms out.
+        naming = self.own_words(query, docs, skip=self.field_terms)
+        named = next(iter(naming)) if len(naming) == 1 else lead
+        if (
+            named != lead
+            and field_of(neutral, self.doc_of, lead)
+            and field_of(neutral, self.doc_of, named)
+        ):
+            # A letter field both documents have ("het kenmerk van de brief van Duinwaarde"):
+            # the field's words are shared, so the words only one document has say whose
+            # field it is, however the two fields' scores compare.
+            lead = named
+        if set(own) == {lead}:
             # The best evidence is in the one document that has words of the question no
             # other document has: the question is about that document, and the others fill
             # no place of the answer. A question with words of its own in two documents
@@ -155,13 +188,16 @@ class RoutedRetriever:
         """How close a question vector comes to the passages of ``doc_id``."""
         return self.per_document[doc_id].closeness(qvec)
 
-    def own_words(self, query: str, documents: Collection[str]) -> dict[str, set[str]]:
+    def own_words(
+        self, query: str, documents: Collection[str], skip: AbstractSet[str] = frozenset()
+    ) -> dict[str, set[str]]:
         """Per document of ``documents``, the question's terms that occur in it and in no
-        other of them (words that occur nowhere, or in several, say nothing of where to look).
+        other of them (words that occur nowhere, or in several, say nothing of where to look),
+        leaving out ``skip``.
         """
         out: dict[str, set[str]] = {}
         # Function words ("heeft", "zegt", "hoeveel") say nothing of where to look.
-        for term in self.neutral.asked_terms(query, skip=FUNCTION_TERMS):
+        for term in self.neutral.asked_terms(query, skip=FUNCTION_TERMS | skip):
             has = [d for d in documents if term in self.per_document[d].vocabulary]
             if len(has) == 1:
                 out.setdefault(has[0], set()).add(term)
