@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from assistant.answering.answerability import (
+    asked_kind,
     missing_kind,
     partial_lead,
     unmentioned,
@@ -616,6 +617,10 @@ class Assistant:
         document's passages. None when it names none, or asks nothing besides the name."""
         # The sentence that asks: a title named in the situation around it is its setting.
         asking = asking_sentence(question)
+        if asked_kind(asking) or is_amount_question(asking):
+            # A value asked of the title ("hoeveel subsidie krijgt Gunnen?") is answerability's
+            # to judge: the subject is in the documents, the value may not be (partial).
+            return None
         chunks = [p.chunk for p in passages]
         named = [self.retriever.by_id[c] for c in title_matches(asking, chunks)]
         rest = without_titles(asking, named)
