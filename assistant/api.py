@@ -539,6 +539,7 @@ class Assistant:
             dense_top=near.plain,
             adapted=near.adapted,
             rest=self._asked_of_titles(q, passages, lead_doc),
+            words_together=self._words_together(q, lead_doc),
         )
         # A turn that names a section by position ("de tweede spreker") is answered by it.
         pointed = resolve(q, history, self.retriever.chunks).by_position
@@ -608,6 +609,14 @@ class Assistant:
         yield answer(
             prefix + draft.text, draft.citations, "extractive", notes=notes + draft.notes, **outcome
         )
+
+    def _words_together(self, question: str, doc_id: str) -> bool:
+        """Whether one passage of the document uses every word (two or more) that the asking
+        sentence is about, the words that point at the document itself aside."""
+        about = content_terms(strip_frame(asking_sentence(question)))
+        if len(about) < 2 or doc_id not in self.retriever.per_document:
+            return False
+        return self.retriever.passage_with_all(about, doc_id)
 
     def _asked_of_titles(
         self, question: str, passages: Sequence[Passage], doc_id: str

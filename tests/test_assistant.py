@@ -214,6 +214,14 @@ def test_a_letter_field_is_found_when_the_letter_is_named_in_the_frame(
     assert "514 3143" in answer.citations[0].quote
 
 
+def test_the_letters_own_subject_is_answered(assistant: Assistant) -> None:
+    """Cooperation between municipalities is what the letter is about: a passage uses every
+    word of the question, so no off-topic description outweighs it."""
+    answer = assistant.ask("Wat zegt het recept over samenwerking tussen gemeenten?")
+    assert not answer.refused and answer.citations
+    assert all(assistant.verify(c) for c in answer.citations)
+
+
 def test_a_named_speaker_is_the_subject_not_a_pass(assistant: Assistant) -> None:
     """Naming a speaker does not switch the refusal checks off: what is asked of her is
     judged; asked about what she did say, the answer is her quote."""

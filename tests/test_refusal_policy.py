@@ -103,3 +103,13 @@ def test_a_missing_value_is_no_refusal_but_a_partial_answer() -> None:
     question = "Hoeveel gemeenten doen mee?"
     f = refusal_features(question, [p], [1.0, 0.0], [[0.0, 1.0]], dense_top=0.9)
     assert POLICY.reasons(f) == []
+
+
+def test_a_passage_with_every_word_of_the_question_keeps_it_in_scope() -> None:
+    """When one passage uses every word the question is about, its nearness to a description
+    of something else does not refuse it; a law the document never names still does."""
+    together = Features(0.85, 0.90, False, "fact", "nl", words_together=True)
+    assert not POLICY.refuse(together)
+    assert POLICY.refuse(Features(0.85, 0.90, False, "fact", "nl"))
+    law = Features(0.85, 0.90, False, "fact", "nl", law_missing=True, words_together=True)
+    assert POLICY.refuse(law)

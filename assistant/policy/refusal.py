@@ -157,6 +157,8 @@ class Features:
     # A question that names a title or speaker: the same comparisons for what it asks of
     # them (the question without the names), or None when nothing is left to judge.
     rest: Features | None = None
+    # One passage uses every word the asking sentence is about (two or more).
+    words_together: bool = False
 
     def __str__(self) -> str:
         return (
@@ -182,12 +184,14 @@ def refusal_features(
     dense_top: float | None = None,
     adapted: tuple[Sequence[float], float] | None = None,
     rest: tuple[Sequence[float], Closeness] | None = None,
+    words_together: bool = False,
 ) -> Features:
     """``dense_top``: the best cosine among all retrieval candidates; by default the best among
     the first five passages (the same when passages are in fusion order). ``adapted``: the
     adapted question vector and its best cosine with a passage, when there is an adapter.
     ``rest``: for a question that names a title or speaker, the vector of what it asks of
-    them (:func:`without_titles`) and how close that came to the passages."""
+    them (:func:`without_titles`) and how close that came to the passages.
+    ``words_together``: one passage uses every word the asking sentence is about."""
     dense = dense_top
     if dense is None:
         dense = max((p.dense for p in passages[:5] if p.dense is not None), default=0.0)
@@ -210,6 +214,7 @@ def refusal_features(
         intent=question_intent(question),
         language=detect_language(question),
         rest=asked,
+        words_together=words_together,
     )
 
 
@@ -249,7 +254,10 @@ class RefusalPolicy:
         topic = f if not f.title_hit else f.rest
         # An office the document names makes the question in scope, however much it
         # resembles "who is the mayor of …".
-        if f.office_named is not True and topic is not None:
+        # A passage that uses every word the question is about is about its subject, however
+        # near a description of something else the question's vector falls ("Wat zegt het
+        # recept over samenwerking tussen gemeenten?").
+        if f.office_named is not True and topic is not None and not f.words_together:
             out += self._off_topic(topic, margin)
         if f.law_missing and f.intent != "apply":  # advice for a law's setting is fine
             out.append("die wet of dat artikel komt in het document niet voor")

@@ -461,6 +461,10 @@ class HybridRetriever:
         adapted = (list(dvec), best) if best is not None else None
         return passages, Closeness(self.best_cosine(qvec), adapted)
 
+    def passage_with_all(self, terms: AbstractSet[str]) -> bool:
+        """Whether one passage uses every one of ``terms`` (stems, as BM25 indexes them)."""
+        return bool(terms) and any(terms <= tf.keys() for tf in self.bm25.tf)
+
     def closeness(self, qvec: Sequence[float]) -> Closeness:
         """How close a question vector comes to this document's passages, as
         :meth:`search_detailed` reports it, without searching."""

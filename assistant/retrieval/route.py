@@ -184,6 +184,10 @@ class RoutedRetriever:
             timings["route"] = (time.perf_counter() - t0) * 1000
         return passages, found[lead][1], lead
 
+    def passage_with_all(self, terms: AbstractSet[str], doc_id: str) -> bool:
+        """Whether one passage of ``doc_id`` uses every one of ``terms``."""
+        return self.per_document[doc_id].passage_with_all(terms)
+
     def closeness(self, qvec: Sequence[float], doc_id: str) -> Closeness:
         """How close a question vector comes to the passages of ``doc_id``."""
         return self.per_document[doc_id].closeness(qvec)
