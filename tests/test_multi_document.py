@@ -198,6 +198,17 @@ def test_naming_a_document_names_none_of_its_sections(both: Assistant) -> None:
     assert chapter.passages[0].chunk.title == "1. Aanleiding"
 
 
+def test_a_field_asked_of_no_letter_in_particular_is_given_for_each_letter(
+    both: Assistant,
+) -> None:
+    """Two letters, and the question names neither: each letter's kenmerk, each with its
+    document, not one of them as if it were the only one."""
+    answer = both.ask("Wat is het kenmerk van de brief?")
+    fields = [c for c in answer.citations if c.title == "Brief: kenmerk"]
+    assert {c.doc_id for c in fields} == {RECIPE_ID, LETTER_ID}
+    assert all(both.verify(c) for c in answer.citations)
+
+
 def test_a_field_both_letters_have_is_taken_from_the_letter_the_question_names(
     both: Assistant,
 ) -> None:

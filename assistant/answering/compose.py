@@ -300,6 +300,22 @@ def situation_not_in_corpus(question: str, corpus_folded: str) -> str:
     return "" if fold(words) in corpus_folded else words
 
 
+def same_field_elsewhere(top: Chunk, other: Chunk) -> bool:
+    """Whether ``other`` is the same letter field as ``top`` in another document: a question
+    that names no document asks for both.
+
+    >>> a = Chunk("a:1", "a", "letter_meta", "Brief: kenmerk", 0, 1, "Kenmerk 1", "", "")
+    >>> b = Chunk("b:5", "b", "letter_meta", "Brief: kenmerk", 0, 1, "Ons kenmerk: 2", "", "")
+    >>> same_field_elsewhere(a, b), same_field_elsewhere(a, a)
+    (True, False)
+    """
+    return (
+        top.kind == other.kind == "letter_meta"
+        and top.title == other.title
+        and top.doc_id != other.doc_id
+    )
+
+
 def compose_answer(
     question: str,
     lang: str,
@@ -400,6 +416,10 @@ def compose_answer(
     covered = set().union(*(set(tokenize(s)) for s in picked[0][1]))
     for p in passages[1:3]:
         if p.chunk.id == top.id or p.score < 0.6 * passages[0].score or p.chunk.kind == "address":
+            continue
+        if same_field_elsewhere(top, p.chunk):
+            # "Wat is het kenmerk van de brief?" over two letters: each letter's own.
+            picked.append((p.chunk, [p.chunk.text]))
             continue
         sent = best_sentences(p.chunk, question, 1)
         new = set().union(*(set(tokenize(s)) for s in sent)) & (q_tokens - covered)
