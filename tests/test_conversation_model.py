@@ -131,3 +131,17 @@ def test_instructions_that_change_the_rules_are_still_declined(assistant: Assist
 def test_a_transform_without_a_previous_answer(assistant: Assistant) -> None:
     answer = assistant.ask("Korter graag")
     assert answer.refused and answer.citations == [] and "eerder antwoord" in answer.text
+
+
+def test_who_said_that_of_the_letters_own_text_is_its_sender(assistant: Assistant) -> None:
+    """Asked "wie zei dat?" of a quote: its speaker; of the letter's own words, the letter's
+    sender (its afzender field), quoted from the text."""
+    _, said = chat(
+        assistant,
+        "Hoeveel deelnemers waren er bij de conferentie?",
+        "Wie zei dat?",
+    )[0]
+    assert [c.title for c in said.citations][:1] == ["Brief: afzender"]
+    verbatim(assistant, said)
+    _, speaker = chat(assistant, "Welk citaat gaat over zelfstandigheid?", "Wie zei dat?")[0]
+    assert speaker.citations[0].speaker == "Arthur van Dijk"

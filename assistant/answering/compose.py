@@ -335,7 +335,9 @@ def compose_answer(
     notes: list[str] = []
     en = lang == "en"
 
-    if intent == "quote" or top.kind == "quote":
+    # A letter field on top ("wie zei dat?" of the letter's own text: its sender) is the
+    # answer, not a quote further down.
+    if (intent == "quote" and top.kind != "letter_meta") or top.kind == "quote":
         q_chunk = next((p.chunk for p in passages[:3] if p.chunk.kind == "quote"), top)
         if q_chunk.kind == "quote":
             quote, who = quote_parts(q_chunk)

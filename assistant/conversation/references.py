@@ -102,9 +102,11 @@ def answer_quotes(answer: str) -> Iterator[str]:
             yield quote
 
 
-def quoted_sections(answer: str, chunks: Sequence[Chunk]) -> list[Chunk]:
+def quoted_sections(
+    answer: str, chunks: Sequence[Chunk], kinds: Sequence[str] | None = _TOPICAL
+) -> list[Chunk]:
     """The sections an answer quotes from, in order of first quote: what it was about when it
-    names no section by title (a chapter of a letter, a letter field).
+    names no section by title (a chapter of a letter, a letter field); ``kinds=None``: any.
 
     >>> ch = [Chunk("a", "d", "section", "1. Aanleiding", 0, 1, "De regeling is geëvalueerd.",
     ...             "", ""), Chunk("b", "d", "letter_meta", "Brief: kenmerk", 0, 1, "Z-1", "", "")]
@@ -115,7 +117,7 @@ def quoted_sections(answer: str, chunks: Sequence[Chunk]) -> list[Chunk]:
     out: list[Chunk] = []
     for quote in answer_quotes(answer):
         for c in chunks:
-            if c.kind in _TOPICAL and c not in out and quote in _normalised(c.text):
+            if (kinds is None or c.kind in kinds) and c not in out and quote in _normalised(c.text):
                 out.append(c)
                 break
     return out
@@ -234,9 +236,37 @@ def resolve(question: str, history: Sequence[Message], chunks: Sequence[Chunk]) 
     quote = next((c for c in mentioned if c.kind == "quote"), None)
     if quote is not None and (reading.person or question_intent(question) == "quote"):
         focus = quote  # "wat is zijn functie?", "wie zei dat?": the previous answer's speaker
+    elif _WHO_SAID.search(question) and (
+        said := quoted_sections(answer_body(prev_a), chunks, kinds=None)
+    ):
+        # "Wie zei dat?" of a passage that is no quote: the document's own author says it.
+        author = author_of(chunks, said[0].doc_id)
+        if author is not None:
+            return Resolution(f"{question} {_label(author)}", author, "followup", reading, True)
     topic = " ".join(_label(c) for c in mentioned[:2])
     query = " ".join(p for p in (question, carried_subject(history), topic) if p)
     return Resolution(query, focus, "followup", reading)
+
+
+# "Who said / wrote that?": asks for the author of what was quoted.
+_WHO_SAID = re.compile(
+    r"\b(?:wie|who)\b[^?.!]*\b(?:zei|zegt|zeggen|zeiden|schreef|schrijft|schreven|said|says|"
+    r"wrote|writes)\b",
+    re.I,
+)
+
+
+def author_of(chunks: Sequence[Chunk], doc_id: str) -> Chunk | None:
+    """The section that says who wrote a document: its sender's field, else its signature.
+
+    >>> ch = [Chunk("a", "d", "letter_meta", "Brief: afzender", 0, 1, "GS", "", "",
+    ...             group="afzender"), Chunk("b", "e", "section", "Inleiding", 0, 1, "x", "", "")]
+    >>> author_of(ch, "d").id, author_of(ch, "e")
+    ('a', None)
+    """
+    mine = [c for c in chunks if c.doc_id == doc_id]
+    sender = next((c for c in mine if c.kind == "letter_meta" and c.group == "afzender"), None)
+    return sender or next((c for c in mine if c.group == "ondertekening"), None)
 
 
 def previous_subject(history: Sequence[Message], chunks: Sequence[Chunk]) -> str:
