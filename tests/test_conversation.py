@@ -356,3 +356,12 @@ def test_a_follow_up_carries_the_chapter_or_letter_field_the_previous_answer_quo
          'Volgens *2. Financiën*: "De kosten van de regeling stegen in drie jaar sterk." [1]'),
     )  # fmt: skip
     assert "2. Financiën" in resolve("En waarom was dat?", history, letter).query
+
+
+def test_a_split_pronominal_adverb_points_at_the_neighbouring_section() -> None:
+    """Dutch splits "ervoor" and "erna" around other words: "het ingrediënt dat er direct voor
+    staat" is the one before; "er … voor" with its own object is no step."""
+    before = read_turn("En het ingrediënt dat er direct voor staat?")
+    assert (before.step, before.kind) == (-1, "ingredient")
+    assert read_turn("En het citaat dat er na komt?").step == 1
+    assert read_turn("Wat staat er voor de raad in?").step == 0

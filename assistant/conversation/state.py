@@ -85,6 +85,32 @@ def _clauses(text: str) -> list[list[tuple[str, str]]]:
     return out
 
 
+def _rejoined(clause: list[tuple[str, str]], lex: Words) -> list[tuple[str, str]]:
+    """The clause with a split pronominal adverb of place in a sequence joined: Dutch splits
+    "ervoor" around other words ("het ingrediënt dat er direct voor staat"). Only when the
+    preposition is stranded at the clause's end (before at most its verb) and the joined word
+    is one of "ervoor", "erna", …: "wat staat er voor de raad in" keeps its "voor de raad".
+
+    >>> lex = words()
+    >>> [f for _, f in _rejoined(_clauses("en het ingrediënt dat er direct voor staat")[0], lex)]
+    ['en', 'het', 'ingredient', 'dat', 'direct', 'ervoor', 'staat']
+    >>> [f for _, f in _rejoined(_clauses("wat staat er voor de raad in")[0], lex)]
+    ['wat', 'staat', 'er', 'voor', 'de', 'raad', 'in']
+    """
+    folded = [f for _, f in clause]
+    for i, head in enumerate(folded):
+        if head not in lex.pronominal_prefix:
+            continue
+        for j in range(max(i + 1, len(folded) - 2), len(folded)):
+            joined = head + folded[j]
+            if joined in lex.next_adverb or joined in lex.previous_adverb:
+                out = list(clause)
+                out[j] = (clause[i][0] + clause[j][0], joined)
+                del out[i]
+                return out
+    return clause
+
+
 def _pronominal(w: str, lex: Words) -> bool:
     """ "daarmee", "hierover", "ervan": a pronominal adverb, which always points back."""
     return any(
@@ -163,7 +189,7 @@ def read_turn(text: str) -> Reading:
     kind = ""
     ordinal: int | None = None
     nav_words: list[tuple[int, bool]] = []  # (step, adverb)
-    clauses = _clauses(strip_frame(text))
+    clauses = [_rejoined(c, lex) for c in _clauses(strip_frame(text))]
     opener = bool(clauses) and clauses[0][0][1] in lex.opener
     for clause in clauses:
         folded = [f for _, f in clause]
