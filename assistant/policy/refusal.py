@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.query.language import asking_sentence, detect_language, question_intent
 from assistant.retrieval.bm25 import fold, tokenize
@@ -174,6 +174,13 @@ def _closest(vector: Sequence[float], others: Sequence[Sequence[float]]) -> floa
     return max((sum(a * b for a, b in zip(vector, v, strict=True)) for v in others), default=0.0)
 
 
+def _lead(
+    adapted: tuple[Sequence[float], float] | None, off_topic_vecs: Sequence[Sequence[float]]
+) -> float | None:
+    """The adapted vector's best off-topic cosine minus its best passage cosine."""
+    return None if adapted is None else _closest(adapted[0], off_topic_vecs) - adapted[1]
+
+
 def refusal_features(
     question: str,
     passages: Sequence[Passage],
@@ -195,27 +202,30 @@ def refusal_features(
     dense = dense_top
     if dense is None:
         dense = max((p.dense for p in passages[:5] if p.dense is not None), default=0.0)
-    off = _closest(query_vec, off_topic_vecs)
-    lead = None if adapted is None else _closest(adapted[0], off_topic_vecs) - adapted[1]
     named = bool(title_matches(question, [p.chunk for p in passages]))
-    asked = None
-    if named and rest is not None and rest[1].plain is not None:
-        vec, near = rest
-        asked = refusal_features(
-            question, [], vec, off_topic_vecs, dense_top=near.plain, adapted=near.adapted
-        )
-    return Features(
+    features = Features(
         dense_top=dense,
-        off_topic=off,
+        off_topic=_closest(query_vec, off_topic_vecs),
         office_named=office_named(question, vocabulary),
         law_missing=bool(corpus_folded) and law_missing(question, corpus_folded),
-        adapted_lead=lead,
+        adapted_lead=_lead(adapted, off_topic_vecs),
         title_hit=named,
         intent=question_intent(question),
         language=detect_language(question),
-        rest=asked,
         words_together=words_together,
     )
+    vec, near = rest if rest is not None else ([], Closeness(None))
+    if not named or near.plain is None:
+        return features
+    # What is asked of the named title: the same comparisons, for the vector of the rest.
+    asked = replace(
+        features,
+        dense_top=near.plain,
+        off_topic=_closest(vec, off_topic_vecs),
+        adapted_lead=_lead(near.adapted, off_topic_vecs),
+        title_hit=False,
+    )
+    return replace(features, rest=asked)
 
 
 @dataclass(frozen=True)
