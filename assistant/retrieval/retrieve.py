@@ -137,20 +137,6 @@ def field_labels(chunks: Sequence[Chunk]) -> dict[str, tuple[frozenset[str], ...
 LETTER_WORDS = frozenset(tokenize("brief"))  # the word every letter field's title starts with
 
 
-def own_label(label: frozenset[str]) -> frozenset[str]:
-    """A field label's words besides the letter's, when two or more: together they name the
-    field without "brief"; one word alone ("datum") does not, so "op welke datum was de
-    conferentie" asks for no field. Otherwise the whole label.
-
-    >>> sorted(own_label(frozenset({"brief", "adr", "adresseer"})))
-    ['adr', 'adresseer']
-    >>> sorted(own_label(frozenset({"brief", "datum"})))
-    ['brief', 'datum']
-    """
-    rest = label - LETTER_WORDS
-    return rest if len(rest) >= 2 else label
-
-
 # Words that name a document of any kind ("het kenmerk van dit stuk").
 DOCUMENT_WORDS = frozenset(tokenize("document stuk"))
 
@@ -402,7 +388,6 @@ class HybridRetriever:
         self.dense_excluded = {c.id for c in self.chunks if not dense_ok(c)}
         self.skip = {c.id for c in self.chunks if is_low_value(c)}
         self.field_labels = field_labels(self.chunks)
-        self.label_words = frozenset().union(*(w for ls in self.field_labels.values() for w in ls))
         # Whether a learned ranker weighs this document's letter fields (it was trained with
         # every field standing in for dense search); by default, whether one is in use.
         self.learned_fields = ranker is not None if learned_fields is None else learned_fields
@@ -525,13 +510,10 @@ class HybridRetriever:
             # "Het kenmerk van het document / van de overeenkomst" names the field as "van de
             # brief" does. (A learned ranker was trained with its own reading of names.)
             named |= LETTER_WORDS
-        # Two or more words of a field's label besides "brief" name it on their own, a
-        # compound by its head too ("het postadres van de geadresseerde").
-        spelled = with_heads(asked.keys(), self.label_words, min_len=3)
         fields = {
             cid
             for cid, labels in self.field_labels.items()
-            if any(label <= named or own_label(label) <= spelled for label in labels)
+            if any(label <= named for label in labels)
         }
         plain = self.bm25.array(asked)
         bm25 = plain + self.bm25.array(related) if related else plain
